@@ -1,0 +1,57 @@
+"""The ``pyfax`` command line.
+
+Each command lives in its own module under :mod:`pyfax.cli` and exposes
+``register(subparsers)``, which adds its sub-parser and sets ``func`` (taking
+the parsed ``argparse.Namespace`` and returning the process exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the job ran and did not succeed (e.g. fax not delivered)
+EXIT_USAGE = 2  # bad arguments or unusable input
+
+# Command modules, in the order ``pyfax --help`` lists them.
+_COMMAND_MODULES = ("demo", "send", "status", "worker", "receive", "decode_call",
+                    "preview", "credit", "rates", "t4")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pyfax", description="Send and receive faxes.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        modname = f"pyfax.cli.{name}"
+        if importlib.util.find_spec(modname) is None:
+            continue
+        importlib.import_module(modname).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_USAGE
+    from pyfax.errors import FaxError
+
+    try:
+        code: int = func(args)
+    except FaxError as exc:
+        print(f"pyfax: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The one exception hierarchy of pyfax, rooted at :class:`FaxError`.
+
+An exception means a bug, a misuse, or input that cannot be used. A fax call
+that fails is a *result* (``pyfax.t30.CallResult``), never an exception.
+
+Each layer has its own branch so that callers can catch exactly what they can
+act on; every exception carries the facts a person needs to act on it.
+Layers may add subclasses here, under their own branch.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+class FaxError(Exception):
+    """Root of every exception raised by pyfax."""
+
+
+# --- t4: the page codec -----------------------------------------------------
+
+
+class T4Error(FaxError):
+    """A problem in T.4/T.6 image coding."""
+
+
+class T4EncodeError(T4Error):
+    """A page that cannot be encoded (wrong shape, width or type)."""
+
+
+class T4DecodeError(T4Error):
+    """A coded page stream that cannot be decoded.
+
+    Attributes:
+        line: the 0-based row at which decoding failed.
+        bit_offset: the bit position in the stream where the fault was found.
+    """
+
+    def __init__(self, message: str, *, line: int, bit_offset: int) -> None:
+        super().__init__(f"{message} (line {line}, bit offset {bit_offset})")
+        self.line = line
+        self.bit_offset = bit_offset
+
+
+class TiffError(T4Error):
+    """A TIFF file that cannot be read or written as fax pages."""
+
+
+# --- modem: the physical layer ---------------------------------------------
+
+
+class ModemError(FaxError):
+    """A misuse of a modem (unknown modem or rate, bad parameters)."""
+
+
+# --- t30: the session -------------------------------------------------------
+
+
+class T30Error(FaxError):
+    """A misuse of the T.30 engine, or a frame that cannot be used."""
+
+
+class FrameDecodeError(T30Error):
+    """A T.30 frame whose octets do not form a valid frame."""
+
+
+# --- compose: message to pages ----------------------------------------------
+
+
+class ComposeError(FaxError):
+    """A message that cannot be turned into fax pages."""
+
+
+class AttachmentError(ComposeError):
+    """An attachment that cannot be used.
+
+    Attributes:
+        attachment: the attachment's name as the user gave it.
+        reason: why it cannot be used, in words a person can act on.
+    """
+
+    def __init__(self, attachment: str, reason: str) -> None:
+        super().__init__(f"attachment {attachment!r}: {reason}")
+        self.attachment = attachment
+        self.reason = reason
+
+
+# --- addressing and contacts -------------------------------------------------
+
+
+class AddressError(FaxError):
+    """A fax address that cannot be used."""
+
+
+class ContactError(FaxError):
+    """A contact that cannot be stored, read or faxed."""
+
+
+# --- billing -----------------------------------------------------------------
+
+
+class BillingError(FaxError):
+    """A problem with accounts, credit, holds or tariffs."""
+
+
+class InsufficientCredit(BillingError):
+    """The available balance is below what the operation needs.
+
+    Attributes:
+        shortfall: how much must be added, in the account's currency.
+        currency: the ISO 4217 code of the account.
+    """
+
+    def __init__(self, message: str, *, shortfall: Decimal, currency: str) -> None:
+        super().__init__(message)
+        self.shortfall = shortfall
+        self.currency = currency
+
+
+class PaymentError(BillingError):
+    """A card payment that did not go through."""
+
+
+# --- delivery and lines ------------------------------------------------------
+
+
+class DeliveryError(FaxError):
+    """A send request or job that cannot be processed."""
+
+
+class LineError(FaxError):
+    """A telephony backend that cannot be used (misconfigured, unreachable)."""
