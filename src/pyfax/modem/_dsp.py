@@ -48,7 +48,7 @@ def dbm0_to_amplitude(level_dbm0: float) -> float:
     >>> round(dbm0_to_amplitude(3.14))
     32767
     >>> round(dbm0_to_amplitude(-10.0))
-    7231
+    7218
     """
     return float(FULL_SCALE * 10.0 ** ((level_dbm0 - DBM0_MAX_SINE_POWER) / 20.0))
 
