@@ -92,8 +92,34 @@ class AddressError(FaxError):
     """A fax address that cannot be used."""
 
 
+class InvalidFaxAddress(AddressError):
+    """A fax address or number that cannot be used.
+
+    Attributes:
+        entry: the text as the user typed it.
+        reason: why it cannot be used, in words a person can act on.
+        suggestion: the corrected ``<...@fax>`` form when one can be guessed,
+            else ``None``.
+    """
+
+    def __init__(self, entry: str, reason: str, suggestion: str | None = None) -> None:
+        hint = f" (did you mean {suggestion}?)" if suggestion else ""
+        super().__init__(f"{entry!r}: {reason}{hint}")
+        self.entry = entry
+        self.reason = reason
+        self.suggestion = suggestion
+
+
 class ContactError(FaxError):
     """A contact that cannot be stored, read or faxed."""
+
+
+class UnknownContact(ContactError):
+    """No contact of that name in the address book."""
+
+
+class VCardError(ContactError):
+    """A vCard that cannot be parsed."""
 
 
 # --- billing -----------------------------------------------------------------
@@ -117,8 +143,78 @@ class InsufficientCredit(BillingError):
         self.currency = currency
 
 
+class UnknownAccount(BillingError):
+    """No ledger account of that name."""
+
+    def __init__(self, account: str) -> None:
+        super().__init__(f"no account named {account!r}; open it first")
+        self.account = account
+
+
+class UnknownCurrency(BillingError):
+    """An ISO 4217 code that the billing layer has no exchange rate for."""
+
+    def __init__(self, currency: str) -> None:
+        super().__init__(f"unknown or unsupported currency {currency!r}")
+        self.currency = currency
+
+
+class CurrencyMismatch(BillingError):
+    """An amount in a currency other than the account's."""
+
+    def __init__(self, *, expected: str, got: str) -> None:
+        super().__init__(f"amount is in {got} but the account is in {expected}")
+        self.expected = expected
+        self.got = got
+
+
+class InvalidAmount(BillingError):
+    """An amount that is not positive, not finite, or finer than the currency allows."""
+
+
+class ReferenceConflict(BillingError):
+    """A reference reused for a different operation (other account, amount or kind)."""
+
+    def __init__(self, reference: str, detail: str) -> None:
+        super().__init__(f"reference {reference!r} already used: {detail}")
+        self.reference = reference
+
+
+class UnknownHold(BillingError):
+    """No hold with that reference or id."""
+
+
+class HoldAlreadySettled(BillingError):
+    """A hold that was already charged or released, asked to close differently."""
+
+    def __init__(self, reference: str, outcome: str) -> None:
+        super().__init__(f"hold {reference!r} is already closed ({outcome})")
+        self.reference = reference
+        self.outcome = outcome
+
+
+class TariffError(BillingError):
+    """A tariff table that cannot be read, or a destination it does not price."""
+
+
 class PaymentError(BillingError):
     """A card payment that did not go through."""
+
+
+class InvalidCard(PaymentError):
+    """A card number, expiry or CVC that is malformed (fails Luhn, bad format)."""
+
+
+class CardDeclined(PaymentError):
+    """The card issuer declined the charge."""
+
+
+class CardExpired(PaymentError):
+    """The card's expiry date has passed."""
+
+
+class ProcessorUnavailable(PaymentError):
+    """The payment processor failed or could not be reached; retry later."""
 
 
 # --- delivery and lines ------------------------------------------------------
