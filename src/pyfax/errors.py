@@ -85,6 +85,49 @@ class AttachmentError(ComposeError):
         self.reason = reason
 
 
+class EmptyAttachment(AttachmentError):
+    """An attachment with no content (zero bytes, or only blank text)."""
+
+
+class UnreadableAttachment(AttachmentError):
+    """An attachment file that cannot be read (missing, no permission, too large)."""
+
+
+class CorruptAttachment(AttachmentError):
+    """A truncated or damaged PDF or image."""
+
+
+class EncryptedAttachment(AttachmentError):
+    """A password-protected PDF given without its (correct) password."""
+
+
+class DecompressionBomb(AttachmentError):
+    """An image whose declared pixel count is beyond the limit (checked before decoding)."""
+
+
+class UnsupportedAttachment(AttachmentError):
+    """Content of a type that cannot be faxed (or needs a converter that is not installed)."""
+
+
+class PageLimitExceeded(AttachmentError):
+    """The message would have more pages than the configured limit.
+
+    Attributes:
+        n_pages: the page count reached when the limit was crossed.
+        page_limit: the configured limit.
+    """
+
+    def __init__(self, attachment: str, *, n_pages: int, page_limit: int) -> None:
+        super().__init__(attachment, f"message reaches {n_pages} pages, over the limit of "
+                                     f"{page_limit}")
+        self.n_pages = n_pages
+        self.page_limit = page_limit
+
+
+class EmptyMessage(ComposeError):
+    """A message with neither body text nor attachments: there is nothing to fax."""
+
+
 # --- addressing and contacts -------------------------------------------------
 
 
