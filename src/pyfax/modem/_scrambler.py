@@ -1,0 +1,149 @@
+"""Self-synchronising scramblers of V.29, V.17 and V.27ter.
+
+What it implements:
+    * 1 + x^-18 + x^-23, the scrambler of V.29 §4 and V.17 §7 (also V.33).
+    * 1 + x^-6 + x^-7 with the guard against repeating patterns, the scrambler
+      of V.27ter §3 (Figure 1/V.27ter).
+
+How it works:
+    A self-synchronising scrambler divides the data by the generator
+    polynomial: ``out[n] = in[n] ^ out[n-a] ^ out[n-b]``; the descrambler
+    multiplies it back: ``in[n] = out[n] ^ out[n-a] ^ out[n-b]``. The
+    descrambler needs only line bits, so it is one vectorised expression over
+    the block and its history. The scrambler has feedback, but since its taps
+    are at least ``a`` bits back, ``a`` output bits at a time depend only on
+    earlier outputs: it runs on blocks of ``a`` bits (18 for V.29/V.17).
+
+    V.27ter adds a guard: a counter counts the bits whose line value equals
+    the line bit 8, 9 or 12 places earlier (patterns with periods 1, 2, 3, 4,
+    6, 8, 9 and 12); a bit that differs from all three resets it. When the
+    count reaches 33, the next scrambler output is inverted and the counter
+    restarts. The descrambler keeps the same counter on the line bits and
+    inverts the same bit back. The counter makes this one a bit loop.
+
+The state (the last line bits, the guard counter) lasts between calls, so a
+stream may be cut anywhere.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import numpy as np
+
+from pyfax.modem.base import Bits
+
+__all__ = ["Descrambler", "Scrambler", "ScramblerPoly"]
+
+
+@dataclass(frozen=True, slots=True)
+class _PolySpec:
+    taps: tuple[int, int]
+    guard: bool
+
+
+class ScramblerPoly(enum.Enum):
+    """The generator polynomials used by the fax modems."""
+
+    V29_V17 = _PolySpec(taps=(18, 23), guard=False)
+    """1 + x^-18 + x^-23 (V.29 §4, V.17 §7)."""
+    V27TER = _PolySpec(taps=(6, 7), guard=True)
+    """1 + x^-6 + x^-7 with the repeating-pattern guard (V.27ter §3)."""
+
+
+_GUARD_LIMIT = 33
+_HISTORY = 23  # enough line bits for every polynomial and the guard
+
+
+class _Base:
+    def __init__(self, poly: ScramblerPoly, register: int = 0) -> None:
+        self.poly = poly
+        self._a, self._b = poly.value.taps
+        # history[-k] is the line bit k places back.
+        self._history = np.array(
+            [(register >> k) & 1 for k in range(_HISTORY - 1, -1, -1)], dtype=np.uint8
+        )
+        self._guard_count = 0
+
+    @property
+    def register(self) -> int:
+        """The last 23 line bits as an int, bit k = the line bit k+1 places back."""
+        return int(sum(int(b) << k for k, b in enumerate(self._history[::-1])))
+
+    def _guarded(self, bits: Bits, *, scramble: bool) -> Bits:
+        """The V.27ter bit loop, scrambling or descrambling, with the guard."""
+        a, b = self._a, self._b
+        line = [int(x) for x in self._history]  # grows with the line bits
+        count = self._guard_count
+        out = np.empty(len(bits), dtype=np.uint8)
+        for i, bit in enumerate(bits.tolist()):
+            value = bit ^ line[-a] ^ line[-b]
+            if count >= _GUARD_LIMIT:
+                value ^= 1
+                count = 0
+                line_bit = value if scramble else bit
+            else:
+                line_bit = value if scramble else bit
+                if (line[-8] ^ line_bit) & (line[-9] ^ line_bit) & (line[-12] ^ line_bit):
+                    count = 0
+                else:
+                    count += 1
+            out[i] = value
+            line.append(line_bit)
+        self._guard_count = count
+        self._history = np.array(line[-_HISTORY:], dtype=np.uint8)
+        return out
+
+
+class Scrambler(_Base):
+    """A streaming scrambler: data bits in, line bits out.
+
+    Args:
+        poly: the generator polynomial.
+        register: initial line-bit history, bit k = the bit k+1 places back.
+
+    >>> s = Scrambler(ScramblerPoly.V29_V17)
+    >>> s.process(np.ones(20, np.uint8)).tolist()[:20]
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]
+    """
+
+    def process(self, bits: Bits) -> Bits:
+        """Scramble ``bits`` (0/1 in line order); returns the same number of line bits."""
+        bits = np.asarray(bits, dtype=np.uint8)
+        if self.poly.value.guard:
+            return self._guarded(bits, scramble=True)
+        a, b = self._a, self._b
+        n = len(bits)
+        line = np.concatenate([self._history, np.zeros(n, np.uint8)])
+        h = _HISTORY
+        for start in range(0, n, a):
+            stop = min(start + a, n)
+            line[h + start:h + stop] = (
+                bits[start:stop]
+                ^ line[h + start - a:h + stop - a]
+                ^ line[h + start - b:h + stop - b]
+            )
+        self._history = line[-h:].copy()
+        return line[h:]
+
+
+class Descrambler(_Base):
+    """A streaming descrambler: line bits in, data bits out (self-synchronising).
+
+    Args:
+        poly: the generator polynomial.
+        register: initial line-bit history, bit k = the bit k+1 places back.
+    """
+
+    def process(self, bits: Bits) -> Bits:
+        """Descramble ``bits`` (line bits in order); returns the data bits."""
+        bits = np.asarray(bits, dtype=np.uint8)
+        if self.poly.value.guard:
+            return self._guarded(bits, scramble=False)
+        a, b = self._a, self._b
+        h = _HISTORY
+        line = np.concatenate([self._history, bits])
+        out: Bits = bits ^ line[h - a:len(line) - a] ^ line[h - b:len(line) - b]
+        self._history = line[-h:].copy()
+        return out
