@@ -41,6 +41,7 @@ collected is reported in ``Settlement.uncollected``.
 """
 
 from pyfax.billing.fx import ExchangeRate
+from pyfax.billing.gateway import Card, ChargeReceipt, PaymentGateway, RefundReceipt, TestGateway
 from pyfax.billing.ledger import MINIMUM_TO_SEND, Ledger
 from pyfax.billing.money import Money
 from pyfax.billing.records import (
@@ -52,11 +53,18 @@ from pyfax.billing.records import (
     HoldState,
     Settlement,
 )
+from pyfax.billing.tariffs import SECONDS_PER_PAGE, SETUP_S, Price, Resolution, Tariff, TariffTable
+from pyfax.billing.topup import MAX_TOPUP, topup
 
 __all__ = [
+    "MAX_TOPUP",
     "MINIMUM_TO_SEND",
+    "SECONDS_PER_PAGE",
+    "SETUP_S",
     "Account",
     "Balance",
+    "Card",
+    "ChargeReceipt",
     "Entry",
     "EntryKind",
     "ExchangeRate",
@@ -64,5 +72,13 @@ __all__ = [
     "HoldState",
     "Ledger",
     "Money",
+    "PaymentGateway",
+    "Price",
+    "RefundReceipt",
+    "Resolution",
     "Settlement",
+    "Tariff",
+    "TariffTable",
+    "TestGateway",
+    "topup",
 ]

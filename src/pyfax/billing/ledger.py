@@ -151,6 +151,12 @@ class Ledger:
             raise UnknownHold(f"no hold with reference {reference!r}")
         return _rows.hold_from_entry(self._conn, entry)
 
+    def find_entry(self, kind: EntryKind, reference: str) -> Entry | None:
+        """The entry of ``kind`` written under ``reference``, if any."""
+        return _rows.entry_by(
+            self._conn, "e.kind = ? AND e.reference = ?", (kind.value, reference)
+        )
+
     def open_holds(self, name: str | None = None) -> list[Hold]:
         """Holds not yet charged or released (all accounts if ``name`` is None)."""
         return _rows.open_holds(self._conn, name)
