@@ -1,0 +1,216 @@
+"""V.29: 9600, 7200 and 4800 bit/s QAM on a 1700 Hz carrier at 2400 baud.
+
+What it implements (ITU-T V.29):
+    * §2: the 16-point constellation (eight phases, two amplitudes per phase)
+      and its subsets at 7200 and 4800 bit/s.
+    * §3: the coding: at 9600 bit/s the first bit of each quadbit (Q1)
+      chooses the amplitude, the next three (Q2 Q3 Q4) the phase change of
+      Table 1/V.29 (Gray coded, in 45° steps); at 7200 bit/s a tribit
+      chooses the phase change; at 4800 bit/s a dibit chooses 0°, 90°, 180°
+      or 270°.
+    * §4: the 1 + x^-18 + x^-23 scrambler (``_scrambler``).
+    * §5 (Table 3/V.29): the synchronising signals: segment 1, 48 symbols of
+      no signal; segment 2, 128 symbols alternating B and A; segment 3, 384
+      symbols of C or D chosen by the 1 + x^-6 + x^-7 training generator
+      started at 0101010; segment 4, 48 symbols of scrambled binary ones.
+
+How it works:
+    The constellation, the training plan and the differential coder are
+    plugged into the shared linear-modem transmitter and receiver
+    (``_qam_tx``, ``_qam_rx``) through a ``ModemProfile``. The point tables and
+    the order of the training segments follow spandsp, the reference peer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.errors import ModemError
+from pyfax.modem._qam_spec import (
+    LinearModemSpec,
+    ModemProfile,
+    SymbolDecider,
+    SymbolEncoder,
+    Symbols,
+    TrainingPlan,
+)
+from pyfax.modem._qam_tx import LinearTransmitter
+from pyfax.modem._scrambler import Descrambler, Scrambler, ScramblerPoly
+from pyfax.modem.base import Bits, Samples
+
+__all__ = ["V29_RATES_BPS", "V29Transmitter", "v29_profile"]
+
+V29_RATES_BPS = (9600, 7200, 4800)
+
+# Index = 8 * amplitude bit + phase (in 45° steps): Figure 1/V.29.
+_POINTS = np.array(
+    [3, 1 + 1j, 3j, -1 + 1j, -3, -1 - 1j, -3j, 1 - 1j,
+     5, 3 + 3j, 5j, -3 + 3j, -5, -3 - 3j, -5j, 3 - 3j], dtype=np.complex128)
+# Phase change, in 45° steps, for the tribit Q2Q3Q4 (Table 1/V.29) ...
+_STEPS_8 = np.array([1, 0, 2, 3, 6, 7, 5, 4], dtype=np.int64)
+# ... and for the dibit at 4800 bit/s.
+_STEPS_4 = np.array([0, 2, 6, 4], dtype=np.int64)
+
+# Segment 2 (A, B) and segment 3 (C, D) points for each rate (Table 3/V.29).
+_AB = {9600: (3 - 3j, -3 + 0j), 7200: (1 - 1j, -3 + 0j), 4800: (-3j, -3 + 0j)}
+_CD = {9600: (3 + 0j, -3 + 3j), 7200: (3 + 0j, -1 + 1j), 4800: (3 + 0j, 3j)}
+
+_SEG1_SILENCE = 48
+_SEG2_ABAB = 128
+_SEG3_CDCD = 384
+_SEG4_ONES = 48
+_TAIL_ONES = 32
+_TRAINING_PRBS_SEED = 0b0101010
+
+
+def _training_prbs(n: int) -> list[int]:
+    """The segment 3 bits: 1 + x^-6 + x^-7 started at 0101010 (§5.3)."""
+    reg = _TRAINING_PRBS_SEED
+    out = []
+    for _ in range(n):
+        bit = reg & 1
+        reg >>= 1
+        reg |= ((bit ^ reg) & 1) << 6
+        out.append(bit)
+    return out
+
+
+def _plan(rate: int) -> TrainingPlan:
+    a, b = _AB[rate]
+    c, d = _CD[rate]
+    periodic = np.array([b, a] * (_SEG2_ABAB // 2), dtype=np.complex128)
+    known = np.where(np.array(_training_prbs(_SEG3_CDCD)) == 1, d, c).astype(np.complex128)
+    return TrainingPlan(silence_symbols=_SEG1_SILENCE, periodic=periodic, known=known,
+                        ones_symbols=_SEG4_ONES, tail_symbols=_TAIL_ONES)
+
+
+def _symbol_fields(rate: int, groups: Bits) -> tuple[Bits, NDArray[np.int64]]:
+    """Amplitude bits and phase steps of bit groups (one row per symbol)."""
+    g = groups.astype(np.int64)
+    if rate == 9600:
+        return groups[:, 0], _STEPS_8[4 * g[:, 1] + 2 * g[:, 2] + g[:, 3]]
+    if rate == 7200:
+        return np.zeros(len(g), np.uint8), _STEPS_8[4 * g[:, 0] + 2 * g[:, 1] + g[:, 2]]
+    return np.zeros(len(g), np.uint8), _STEPS_4[2 * g[:, 0] + g[:, 1]]
+
+
+class _V29Encoder:
+    """Differential phase coding (§3): the phase accumulates the steps."""
+
+    def __init__(self, rate: int) -> None:
+        self._rate = rate
+        self._bps = rate // 2400
+        self._phase = 0
+
+    def encode(self, line_bits: Bits) -> Symbols:
+        groups = np.asarray(line_bits, np.uint8).reshape(-1, self._bps)
+        amp, steps = _symbol_fields(self._rate, groups)
+        phases = (self._phase + np.cumsum(steps)) % 8
+        if len(phases):
+            self._phase = int(phases[-1])
+        out: Symbols = _POINTS[8 * amp.astype(np.int64) + phases]
+        return out
+
+
+def _inverse_steps(steps: NDArray[np.int64]) -> NDArray[np.int64]:
+    inv = np.zeros(8, np.int64)
+    inv[steps] = np.arange(len(steps))
+    return inv
+
+
+_INV_8 = _inverse_steps(_STEPS_8)
+_INV_4 = _inverse_steps(_STEPS_4)
+
+
+class _V29Decider:
+    """Nearest-point slicing and differential decoding."""
+
+    def __init__(self, rate: int) -> None:
+        self._rate = rate
+        if rate == 9600:
+            self._index = np.arange(16)
+        elif rate == 7200:
+            self._index = np.arange(8)
+        else:
+            self._index = np.array([0, 2, 4, 6])
+        self._points = _POINTS[self._index]
+        self._phase = 0
+
+    def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
+        d = np.abs(z[:, None] - self._points[None, :])
+        idx = self._index[np.argmin(d, axis=1)]
+        phases = idx % 8
+        prev = np.concatenate([[self._phase], phases[:-1]])
+        if len(phases):
+            self._phase = int(phases[-1])
+        steps = (phases - prev) % 8
+        if self._rate == 9600:
+            code = _INV_8[steps]
+            bits = np.stack([idx // 8, code >> 2, (code >> 1) & 1, code & 1], axis=1)
+        elif self._rate == 7200:
+            code = _INV_8[steps]
+            bits = np.stack([code >> 2, (code >> 1) & 1, code & 1], axis=1)
+        else:
+            code = _INV_4[steps]
+            bits = np.stack([code >> 1, code & 1], axis=1)
+        return _POINTS[idx], bits.reshape(-1).astype(np.uint8)
+
+    def flush(self) -> Bits:
+        return np.zeros(0, np.uint8)
+
+
+def v29_profile(bit_rate: int) -> ModemProfile:
+    """The V.29 profile at ``bit_rate`` (9600, 7200 or 4800 bit/s).
+
+    Raises:
+        ModemError: for any other rate.
+    """
+    if bit_rate not in V29_RATES_BPS:
+        raise ModemError(f"V.29 has no {bit_rate} bit/s rate (only {V29_RATES_BPS})")
+    mean_power = {9600: 13.5, 7200: 5.5, 4800: 9.0}[bit_rate]
+    spec = LinearModemSpec(
+        name="V.29", bit_rate_bps=bit_rate, carrier_hz=1700, baud=2400,
+        bits_per_symbol=bit_rate // 2400, rolloff=0.25, tx_span_symbols=12,
+        rx_span_symbols=12, mean_symbol_power=mean_power)
+
+    def encoder() -> SymbolEncoder:
+        return _V29Encoder(bit_rate)
+
+    def decider() -> SymbolDecider:
+        return _V29Decider(bit_rate)
+
+    return ModemProfile(
+        spec=spec, new_plan=lambda: _plan(bit_rate), new_encoder=encoder,
+        new_decider=decider, new_scrambler=lambda: Scrambler(ScramblerPoly.V29_V17),
+        new_descrambler=lambda: Descrambler(ScramblerPoly.V29_V17))
+
+
+class V29Transmitter:
+    """V.29 transmitter: training, then the data bits, then a tail of ones.
+
+    Args:
+        bit_rate: 9600, 7200 or 4800 bit/s.
+        level_dbm0: transmit level, dBm0 (default -10).
+    """
+
+    def __init__(self, bit_rate: int, *, level_dbm0: float = -10.0) -> None:
+        self.bit_rate = bit_rate
+        self._tx = LinearTransmitter(v29_profile(bit_rate), level_dbm0=level_dbm0)
+
+    def put_bits(self, bits: Bits) -> None:
+        """Queue data bits (0/1, in line order)."""
+        self._tx.put_bits(bits)
+
+    def end_of_data(self) -> None:
+        """No more bits: the modem sends its tail and stops."""
+        self._tx.end_of_data()
+
+    def tx(self, n_samples: int) -> Samples:
+        """Up to ``n_samples`` int16 samples; fewer once finished."""
+        return self._tx.tx(n_samples)
+
+    @property
+    def done(self) -> bool:
+        """True once every sample, tail included, has been returned."""
+        return self._tx.done
