@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 import subprocess
@@ -13,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from pyfax.billing import Ledger
+from pyfax.billing import Entry, EntryKind, Ledger
 
 WORKER = r"""
 import json, os, random, sys, time
 from decimal import Decimal
-from pyfax.billing import Ledger
+from pyfax.billing import Entry, EntryKind, Ledger
 from pyfax.errors import InsufficientCredit
 path, wid, n_ops = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(wid)
@@ -37,7 +36,7 @@ for k in range(n_ops):
         tally["refused"] += 1
         continue
     tally["holds"] += 1
-    time.sleep(rng.random() * 0.002)  # the "call": other processes hold meanwhile
+    time.sleep(rng.random() * 0.004)  # the "call": other processes hold meanwhile
     if rng.random() < 0.25:
         led.release(hold)
     else:
@@ -51,6 +50,19 @@ print(json.dumps(tally))
 Checker = Callable[[Path, str], tuple[int, int]]
 N_PROCS = 8
 N_OPS = 150
+
+
+def _max_concurrent_workers(entries: list[Entry]) -> int:
+    """Most distinct worker processes that had a hold open at the same moment."""
+    open_by: dict[int, str] = {}
+    most = 0
+    for e in entries:
+        if e.kind is EntryKind.HOLD:
+            open_by[e.id] = e.reference.split("-")[1]
+        elif e.hold_id is not None:
+            del open_by[e.hold_id]
+        most = max(most, len(set(open_by.values())))
+    return most
 
 
 @pytest.mark.slow
@@ -86,9 +98,7 @@ def test_eight_processes_never_overdraw(tmp_path: Path, invariants: Checker) -> 
     assert len(entries) == n_topups + 2 * n_holds  # nothing lost, nothing extra
     assert bal.total == sum(e.total_delta for e in entries) == Decimal(total) / 100
     assert bal.available >= 0
-    workers = [e.reference.split("-")[1] for e in entries if e.reference.startswith("job-")]
-    switches = sum(a != b for a, b in itertools.pairwise(workers))
-    assert switches > 4 * N_PROCS, "the processes did not interleave: test too weak"
+    assert _max_concurrent_workers(entries) >= 2, "holds never overlapped: test too weak"
 
 
 def test_invariant_checker_catches_overdraft(tmp_path: Path, invariants: Checker) -> None:
