@@ -1,0 +1,141 @@
+"""The composed fax: pages at one resolution, re-renderable at another, previewable.
+
+A :class:`Document` keeps the checked sources it was made from, so when the
+receiver cannot take the resolution asked for, ``rerender`` draws the same
+pages (same count, same header times) at one it can. ``save_pdf`` and
+``save_png`` write exactly the pixels that will be sent, with their
+physical resolution recorded (PDF page size, PNG ``pHYs``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from pyfax.compose._geometry import Frame, Paper, Resolution
+from pyfax.compose._header import HeaderLine, render_header, stamp
+from pyfax.compose._layout import Measurer
+from pyfax.compose._source import RenderOptions, Source
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    """One fax page.
+
+    Attributes:
+        image: (rows, width_px) bool array, True = black.
+        resolution: the resolution it was drawn at (``.x_dpi``, ``.y_dpi``).
+        paper: the paper size.
+        source: "body" or the name of the attachment the page comes from.
+    """
+
+    image: NDArray[np.bool_] = field(repr=False)
+    resolution: Resolution
+    paper: Paper
+    source: str
+
+    @property
+    def width_px(self) -> int:
+        """Scan-line length in pixels."""
+        return int(self.image.shape[1])
+
+    @property
+    def height_px(self) -> int:
+        """Number of scan lines."""
+        return int(self.image.shape[0])
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything needed to draw the pages again: checked sources and choices."""
+
+    sources: tuple[Source, ...]
+    paper: Paper
+    header: HeaderLine | None
+    now: dt.datetime
+    options: RenderOptions
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def n_pages(self) -> int:
+        """Total pages."""
+        return sum(s.n_pages for s in self.sources)
+
+
+def render_plan(plan: Plan, resolution: Resolution) -> list[Page]:
+    """Draw every page of the plan at ``resolution``, header line included."""
+    band_mm = plan.header.band_mm if plan.header is not None else 0.0
+    frame = Frame.make(plan.paper, resolution, band_mm)
+    total = plan.n_pages
+    header_fonts = Measurer()
+    pages: list[Page] = []
+    for source in plan.sources:
+        for i in range(source.n_pages):
+            image = source.render(i, frame, plan.options)
+            if plan.header is not None:
+                texts = plan.header.texts(plan.now, len(pages) + 1, total)
+                image = stamp(image, render_header(plan.header, texts, frame, header_fonts))
+            pages.append(Page(image, resolution, plan.paper, source.name))
+    return pages
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """A composed fax message.
+
+    Attributes:
+        pages: the pages in sending order (body first, then each attachment).
+        resolution: the resolution the pages are drawn at.
+        paper: the paper size.
+        warnings: things a person should know (e.g. characters no font could draw).
+    """
+
+    pages: tuple[Page, ...]
+    resolution: Resolution
+    paper: Paper
+    warnings: tuple[str, ...]
+    plan: Plan = field(repr=False)
+
+    @classmethod
+    def from_plan(cls, plan: Plan, resolution: Resolution) -> Document:
+        """Render a checked plan."""
+        return cls(tuple(render_plan(plan, resolution)), resolution, plan.paper,
+                   plan.warnings, plan)
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def rerender(self, resolution: Resolution | str) -> Document:
+        """The same message drawn at another resolution (same pages, same header times)."""
+        return Document.from_plan(self.plan, Resolution.parse(resolution))
+
+    def images(self) -> list[Image.Image]:
+        """The pages as Pillow mode "1" images (white = 1)."""
+        return [Image.fromarray(~p.image) for p in self.pages]
+
+    def save_pdf(self, path: str | os.PathLike[str]) -> Path:
+        """Write the pages to a PDF whose page size matches the fax page."""
+        out = Path(path)
+        images = self.images()
+        dpi = (float(self.resolution.x_dpi), float(self.resolution.y_dpi))
+        images[0].save(out, "PDF", save_all=True, append_images=images[1:], dpi=dpi)
+        return out
+
+    def save_png(self, directory: str | os.PathLike[str]) -> Sequence[Path]:
+        """Write ``page-001.png`` ... into ``directory`` (created if needed)."""
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        dpi = (self.resolution.x_dpi, self.resolution.y_dpi)
+        for n, image in enumerate(self.images(), start=1):
+            path = folder / f"page-{n:03d}.png"
+            image.save(path, "PNG", dpi=dpi)
+            paths.append(path)
+        return paths

@@ -1,0 +1,116 @@
+"""PDF attachments, rendered by PDFium straight at the fax resolution.
+
+PDFium's ``FPDF_RenderPageBitmap`` takes the output width and height in
+pixels separately, so a page is drawn once with x scale ``x_dpi/72`` and y
+scale ``y_dpi/72`` (non-square fax pixels) into an 8-bit grey bitmap with
+anti-aliasing off for text and paths (clean edges to threshold), then made
+bilevel per region (``_bilevel``). Pages are printed at their natural size
+when they fit the fax page and shrunk when they do not; a landscape page is
+turned when it then prints larger. Checking (``open_pdf``) rejects
+truncated files (no ``%%EOF`` trailer, ISO 32000-1 §7.5.5), files PDFium
+cannot parse, encrypted files without the right password and empty
+documents, all before any page is rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pyfax.compose._bilevel import to_bilevel
+from pyfax.compose._geometry import PT_PER_INCH, Frame
+from pyfax.compose._place import fit, paste
+from pyfax.compose._source import Bilevel, RenderOptions
+from pyfax.errors import CorruptAttachment, EncryptedAttachment
+
+_FLAGS = (pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_RENDER_NO_SMOOTHTEXT
+          | pdfium_c.FPDF_RENDER_NO_SMOOTHPATH)
+_ERR_PASSWORD = pdfium_c.FPDF_ERR_PASSWORD
+_ROTATE_CCW = 3  # PDFium rotation code: 270 degrees clockwise
+
+
+@dataclass
+class PdfSource:
+    """A checked PDF: its bytes, page sizes in points, and an open PDFium handle."""
+
+    name: str
+    data: bytes = field(repr=False)
+    password: str | None
+    sizes_pt: list[tuple[float, float]]
+    _doc: Any = field(default=None, repr=False)
+
+    @property
+    def n_pages(self) -> int:
+        """Pages in the document."""
+        return len(self.sizes_pt)
+
+    def _document(self) -> Any:
+        if self._doc is None:
+            self._doc = pdfium.PdfDocument(self.data, password=self.password)
+        return self._doc
+
+    def render(self, index: int, frame: Frame, options: RenderOptions) -> Bilevel:
+        """Page ``index`` on the fax page, natural size or shrunk to fit."""
+        w_pt, h_pt = self.sizes_pt[index]
+        placement = fit(w_pt / PT_PER_INCH, h_pt / PT_PER_INCH,
+                        frame.width_px / frame.resolution.x_dpi,
+                        frame.height_px / frame.resolution.y_dpi, frame, allow_upscale=False)
+        grey = render_grey(self._document()[index], placement.width_px, placement.height_px,
+                           rotate=placement.rotate)
+        page = np.zeros((frame.height_px, frame.width_px), dtype=np.bool_)
+        paste(page, to_bilevel(grey, options.halftone), 0)
+        return page
+
+
+def render_grey(page: Any, width_px: int, height_px: int, *, rotate: bool = False
+                ) -> np.ndarray[Any, np.dtype[np.uint8]]:
+    """Render a PDFium page into a ``height_px`` x ``width_px`` grey array (255 = white).
+
+    Args:
+        page: a ``pypdfium2.PdfPage``.
+        width_px: output width; the page's width (its height if rotated) is stretched to it.
+        height_px: output height.
+        rotate: turn the page a quarter turn counter-clockwise.
+    """
+    bitmap = pdfium.PdfBitmap.new_native(width_px, height_px, pdfium_c.FPDFBitmap_Gray)
+    bitmap.fill_rect((255, 255, 255, 255), 0, 0, width_px, height_px)
+    pdfium_c.FPDF_RenderPageBitmap(bitmap, page, 0, 0, width_px, height_px,
+                                   _ROTATE_CCW if rotate else 0, _FLAGS)
+    grey: np.ndarray[Any, np.dtype[np.uint8]] = np.array(bitmap.to_numpy(), dtype=np.uint8)
+    return grey.reshape(height_px, width_px)
+
+
+def _has_eof_marker(data: bytes) -> bool:
+    return b"%%EOF" in data[-2048:]
+
+
+def open_pdf(name: str, data: bytes, password: str | None = None) -> PdfSource:
+    """Check a PDF and read its page sizes, without rendering anything.
+
+    Raises:
+        CorruptAttachment: truncated, unparseable, or without pages.
+        EncryptedAttachment: encrypted and no (or a wrong) password was given.
+    """
+    if not _has_eof_marker(data):
+        raise CorruptAttachment(name, "truncated PDF (no %%EOF at the end of the file)")
+    try:
+        doc = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == _ERR_PASSWORD:
+            why = "wrong password" if password else "no password was given"
+            raise EncryptedAttachment(name, f"PDF is encrypted and {why}") from None
+        raise CorruptAttachment(name, f"damaged PDF ({exc})") from None
+    try:
+        sizes = [doc.get_page_size(i) for i in range(len(doc))]
+    except pdfium.PdfiumError as exc:
+        raise CorruptAttachment(name, f"damaged PDF page ({exc})") from None
+    if not sizes:
+        raise CorruptAttachment(name, "PDF has no pages")
+    bad = [i + 1 for i, (w, h) in enumerate(sizes) if not (w > 1 and h > 1)]
+    if bad:
+        raise CorruptAttachment(name, f"PDF page {bad[0]} has no usable size")
+    return PdfSource(name, data, password, [(float(w), float(h)) for w, h in sizes], doc)
