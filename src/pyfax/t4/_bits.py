@@ -1,0 +1,76 @@
+"""Bit-level helpers: packing variable-length codes, bit order, windows.
+
+How it works: a coded page is a list of code words (value, length in bits)
+with known start offsets. :func:`pack_codes` ORs every code into 64-bit
+big-endian words at once: each code lands in the word ``start // 64`` and may
+spill into the next one; codes never overlap, so the contributions to one
+word are combined with ``bitwise_or.reduceat``. :func:`windows` gives, for
+every bit offset of a stream, the value of the next 13 bits, which the
+decoders use as an index into their lookup tables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.t4._tables import WINDOW_BITS
+
+Codes = NDArray[np.uint64]
+Offsets = NDArray[np.int64]
+
+_REVERSED = np.array([int(f"{b:08b}"[::-1], 2) for b in range(256)], dtype=np.uint8)
+
+
+def reverse_bits(data: bytes) -> bytes:
+    """Swap the bit order within every byte (MSB first <-> LSB first).
+
+    >>> reverse_bits(bytes([0x01, 0x80, 0x0F]))
+    b'\\x80\\x01\\xf0'
+    """
+    return _REVERSED[np.frombuffer(data, dtype=np.uint8)].tobytes()
+
+
+def pack_codes(words: NDArray[np.uint64], values: Codes, n_bits: Offsets, starts: Offsets) -> None:
+    """OR code words into a big-endian bit buffer of 64-bit words, in place.
+
+    Args:
+        words: the buffer; bit ``s`` is bit ``63 - s % 64`` of ``words[s // 64]``.
+        values: code values, right-aligned, each at most 64 bits long.
+        n_bits: the length of each code in bits (1..64).
+        starts: the bit offset of each code's first bit, strictly increasing.
+    """
+    if values.size == 0:
+        return
+    word = starts >> 6
+    offset = (starts & 63).astype(np.uint64)
+    left = values << (64 - n_bits).astype(np.uint64)
+    head = left >> offset
+    first = np.flatnonzero(np.diff(word, prepend=-1))
+    words[word[first]] |= np.bitwise_or.reduceat(head, first)
+    spill = (starts & 63) + n_bits > 64
+    if spill.any():
+        tail = left[spill] << (np.uint64(64) - offset[spill])
+        words[word[spill] + 1] |= tail
+
+
+def words_to_bytes(words: NDArray[np.uint64], n_bits: int) -> bytes:
+    """The first ``ceil(n_bits / 8)`` bytes of a big-endian word buffer."""
+    return words.astype(">u8").tobytes()[: (n_bits + 7) // 8]
+
+
+def windows(data: bytes) -> NDArray[np.int64]:
+    """For each bit offset p of ``data`` (MSB first), the 13 bits from p on.
+
+    Bits past the end read as zero. The result has ``8 * len(data)`` entries.
+
+    >>> windows(bytes([0b10000000, 0]))[:2].tolist()
+    [4096, 0]
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    padded = np.zeros(raw.size + 4, dtype=np.int64)
+    padded[: raw.size] = raw
+    w32 = (padded[:-3] << 24) | (padded[1:-2] << 16) | (padded[2:-1] << 8) | padded[3:]
+    shifts = np.arange(32 - WINDOW_BITS, 32 - WINDOW_BITS - 8, -1, dtype=np.int64)
+    win = (w32[: raw.size, None] >> shifts[None, :]) & ((1 << WINDOW_BITS) - 1)
+    return win.reshape(-1)

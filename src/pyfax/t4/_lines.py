@@ -1,0 +1,124 @@
+"""Decoding of one coded line: T.4 clause 4.1 (1-D) and 4.2 / T.6 (2-D).
+
+How it works: the stream is given as ``win``, the list of 13-bit values that
+start at each bit offset (:func:`._bits.windows`), so every code word is one
+list index into a 8192-entry table (:mod:`._tables`) that gives its meaning
+and length at once. A line is returned as the list of its changing elements
+(columns where the colour flips, T.4 clause 4.2.1.3.1). The loops are short
+and keep everything in locals; they are the only per-code work in Python.
+A malformed line raises :class:`LineError` with the bit offset of the fault.
+"""
+
+from __future__ import annotations
+
+from pyfax.t4._tables import BLACK_RUNS, MODES, WHITE_RUNS
+
+_SENTINEL_COUNT = 3
+
+
+class LineError(Exception):
+    """A line that does not decode (internal; turned into T4DecodeError)."""
+
+    def __init__(self, reason: str, bit_offset: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.bit_offset = bit_offset
+
+
+def with_sentinels(changes: list[int], width_px: int) -> list[int]:
+    """A reference line: its changing elements, then imaginary ones at the width."""
+    return [*changes, *([width_px] * _SENTINEL_COUNT)]
+
+
+def _run(win: list[int], p: int, table: list[int]) -> tuple[int, int]:
+    """One run (make-up codes, then a terminating code): (length, next offset)."""
+    total = 0
+    while True:
+        e = table[win[p]]
+        if e < 0:
+            raise LineError("invalid run code", p)
+        p += e & 15
+        run = e >> 4
+        total += run
+        if run < 64:
+            return total, p
+
+
+def decode_1d(win: list[int], p: int, width_px: int) -> tuple[list[int], int]:
+    """Decode a 1-D (MH) line starting at bit ``p``: (changes, next offset)."""
+    changes: list[int] = []
+    append = changes.append
+    white, black = WHITE_RUNS, BLACK_RUNS
+    table = white
+    x = 0
+    while True:
+        e = table[win[p]]
+        if e < 0:
+            raise LineError("invalid or missing run code", p)
+        p += e & 15
+        run = e >> 4
+        x += run
+        if run >= 64:
+            if x > width_px:
+                raise LineError("run past the end of the line", p)
+            continue
+        if x >= width_px:
+            if x > width_px:
+                raise LineError("run past the end of the line", p)
+            return changes, p
+        if changes and changes[-1] == x:
+            changes.pop()  # a zero-length run cancels the change before it
+        else:
+            append(x)
+        table = black if table is white else white
+
+
+def decode_2d(win: list[int], p: int, width_px: int, ref: list[int]) -> tuple[list[int], int]:
+    """Decode a 2-D (MR/MMR) line at bit ``p`` against reference ``ref``.
+
+    ``ref`` is :func:`with_sentinels` of the reference line's changes.
+    Returns (changes, next offset).
+    """
+    changes: list[int] = []
+    append = changes.append
+    modes = MODES
+    a0, colour, i = -1, 0, 0
+    while True:
+        if i and ref[i - 1] > a0:
+            i -= 1
+        while ref[i] <= a0:
+            i += 1
+        if (i & 1) != colour:
+            i += 1
+        e = modes[win[p]]
+        if e < 0:
+            raise LineError("invalid or unsupported mode code", p)
+        p += e & 15
+        mode = e >> 4
+        if mode < 7:  # vertical: a1 = b1 + (mode - 3)
+            a1 = ref[i] + mode - 3
+            if a1 <= a0 or a1 > width_px:
+                raise LineError("vertical mode outside the line", p)
+            if a1 == width_px:
+                return changes, p
+            append(a1)
+            a0 = a1
+            colour ^= 1
+        elif mode == 7:  # pass: a0 moves under b2
+            a0 = ref[i + 1]
+            if a0 >= width_px:
+                raise LineError("pass mode past the end of the line", p)
+        else:  # horizontal: two runs, a0a1 then a1a2
+            run1, p = _run(win, p, BLACK_RUNS if colour else WHITE_RUNS)
+            run2, p = _run(win, p, WHITE_RUNS if colour else BLACK_RUNS)
+            a1 = max(a0, 0) + run1
+            a2 = a1 + run2
+            if (a1 <= a0 and a0 >= 0) or a2 > width_px or (a2 == a1 and a1 < width_px):
+                raise LineError("horizontal mode runs do not fit the line", p)
+            if a1 < width_px:
+                append(a1)
+                if a2 < width_px:
+                    append(a2)
+            if a2 >= width_px:
+                return changes, p
+            a0 = a2

@@ -1,0 +1,142 @@
+"""libtiff (the system ``libtiff.so.6``) as a T.4/T.6 peer, through ctypes.
+
+:func:`encode` has libtiff code a page and returns its raw strip;
+:func:`decode` hands libtiff a raw strip and returns the page it decodes.
+Both go through a TIFF file on disk, as libtiff has no memory codec API.
+
+libtiff facts that matter here (see /work/shared/PEERS.md): it writes an EOL
+before every row and RTC at the end of a G3 strip, EOFB at the end of G4; its
+MR K is 4 above 150 dpi vertically, else 2; its decoder does not stop at RTC,
+so we ask for exactly the rows we expect.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import tempfile
+
+import numpy as np
+from numpy.typing import NDArray
+
+from peers import library
+
+COMPRESSION = {"MH": 3, "MR": 3, "MMR": 4}
+T4_2D, T4_FILL = 0x1, 0x4
+
+_TAG_WIDTH, _TAG_LENGTH, _TAG_BPS, _TAG_COMPRESSION = 256, 257, 258, 259
+_TAG_PHOTOMETRIC, _TAG_FILLORDER, _TAG_SPP, _TAG_ROWSPERSTRIP = 262, 266, 277, 278
+_TAG_XRES, _TAG_YRES, _TAG_PLANAR, _TAG_T4OPTIONS, _TAG_RESUNIT = 282, 283, 284, 292, 296
+
+
+def _lib() -> ctypes.CDLL:
+    lib = library("libtiff")
+    if not getattr(lib, "_pyfax_ready", False):
+        lib.TIFFOpen.restype = ctypes.c_void_p
+        lib.TIFFOpen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+        lib.TIFFClose.argtypes = [ctypes.c_void_p]
+        for name in (
+            "TIFFWriteRawStrip",
+            "TIFFReadRawStrip",
+            "TIFFWriteEncodedStrip",
+            "TIFFReadEncodedStrip",
+        ):
+            fn = getattr(lib, name)
+            fn.restype = ctypes.c_ssize_t
+            fn.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_ssize_t]
+        lib.TIFFWriteScanline.restype = ctypes.c_int
+        lib.TIFFWriteScanline.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_uint32,
+            ctypes.c_uint16,
+        ]
+        lib.TIFFRawStripSize.restype = ctypes.c_ssize_t
+        lib.TIFFRawStripSize.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
+        lib.TIFFSetField.restype = ctypes.c_int
+        lib.TIFFSetWarningHandler.argtypes = [ctypes.c_void_p]
+        lib.TIFFSetWarningHandler.restype = ctypes.c_void_p
+        lib.TIFFSetWarningHandler(None)
+        lib._pyfax_ready = True
+    return lib
+
+
+def _set_fields(
+    lib: ctypes.CDLL, tif: int, width: int, rows: int, scheme: str, t4_options: int, yres_dpi: float
+) -> None:
+    # TIFFSetField is variadic: integer tags travel as int, rationals as double.
+    def put(tag: int, value: ctypes.c_int | ctypes.c_double) -> None:
+        if lib.TIFFSetField(ctypes.c_void_p(tif), ctypes.c_uint32(tag), value) != 1:
+            raise RuntimeError(f"TIFFSetField({tag}) failed")
+
+    for tag, v in (
+        (_TAG_WIDTH, width),
+        (_TAG_LENGTH, rows),
+        (_TAG_BPS, 1),
+        (_TAG_SPP, 1),
+        (_TAG_COMPRESSION, COMPRESSION[scheme]),
+        (_TAG_PHOTOMETRIC, 0),
+        (_TAG_FILLORDER, 1),
+        (_TAG_PLANAR, 1),
+        (_TAG_ROWSPERSTRIP, rows),
+        (_TAG_RESUNIT, 2),
+    ):
+        put(tag, ctypes.c_int(v))
+    put(_TAG_XRES, ctypes.c_double(204.0))
+    put(_TAG_YRES, ctypes.c_double(yres_dpi))
+    if scheme != "MMR":
+        put(_TAG_T4OPTIONS, ctypes.c_int(t4_options | (T4_2D if scheme == "MR" else 0)))
+
+
+def _open(lib: ctypes.CDLL, path: str, mode: bytes) -> int:
+    tif = lib.TIFFOpen(path.encode(), mode)
+    if not tif:
+        raise RuntimeError(f"TIFFOpen({path}) failed")
+    return int(tif)
+
+
+def encode(
+    page: NDArray[np.bool_], scheme: str, *, byte_align: bool = False, yres_dpi: float = 196.0
+) -> bytes:
+    """The raw strip libtiff codes for ``page`` (True = black)."""
+    lib = _lib()
+    rows, width = page.shape
+    packed = np.packbits(page, axis=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "page.tif")
+        tif = _open(lib, path, b"w")
+        _set_fields(lib, tif, width, rows, scheme, T4_FILL if byte_align else 0, yres_dpi)
+        # Row by row: libtiff only appends RTC (in TIFFClose) on this path.
+        buf = np.ascontiguousarray(packed)
+        for row in range(rows):
+            ok = lib.TIFFWriteScanline(ctypes.c_void_p(tif), buf[row].ctypes.data, row, 0)
+            if ok != 1:
+                lib.TIFFClose(ctypes.c_void_p(tif))
+                raise RuntimeError(f"TIFFWriteScanline({row}) failed")
+        lib.TIFFClose(ctypes.c_void_p(tif))
+        tif = _open(lib, path, b"r")
+        size = lib.TIFFRawStripSize(ctypes.c_void_p(tif), 0)
+        raw = ctypes.create_string_buffer(size)
+        got = lib.TIFFReadRawStrip(ctypes.c_void_p(tif), 0, raw, size)
+        lib.TIFFClose(ctypes.c_void_p(tif))
+    return raw.raw[:got]
+
+
+def decode(data: bytes, width: int, rows: int, scheme: str) -> NDArray[np.bool_]:
+    """The page libtiff decodes from the raw strip ``data`` (rows known)."""
+    lib = _lib()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "page.tif")
+        tif = _open(lib, path, b"w")
+        _set_fields(lib, tif, width, rows, scheme, 0, 196.0)
+        n = lib.TIFFWriteRawStrip(ctypes.c_void_p(tif), 0, data, len(data))
+        lib.TIFFClose(ctypes.c_void_p(tif))
+        if n < 0:
+            raise RuntimeError("TIFFWriteRawStrip failed")
+        tif = _open(lib, path, b"r")
+        out = np.zeros((rows, (width + 7) // 8), np.uint8)
+        got = lib.TIFFReadEncodedStrip(ctypes.c_void_p(tif), 0, out.ctypes.data, out.nbytes)
+        lib.TIFFClose(ctypes.c_void_p(tif))
+    if got != out.nbytes:
+        raise RuntimeError(f"libtiff decoded {got} of {out.nbytes} bytes")
+    return np.unpackbits(out, axis=1)[:, :width].astype(bool)
