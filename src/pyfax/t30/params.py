@@ -18,6 +18,7 @@ __all__ = [
     "Compression",
     "Modem",
     "ModemRate",
+    "PaperWidth",
     "Resolution",
     "Timer",
 ]
@@ -111,3 +112,32 @@ class Timer(enum.Enum):
     def duration_s(self) -> float:
         """Nominal duration of the timer in seconds."""
         return self.value
+
+
+class PaperWidth(enum.Enum):
+    """Recording widths of T.4 §2.2 / T.30 bits 17-18, valued by pixels at R8."""
+
+    A4 = 1728
+    B4 = 2048
+    A3 = 2432
+
+    def width_px(self, x_dpi: int) -> int:
+        """Pixels per scan line at ``x_dpi`` (204, 300 or 400).
+
+        >>> PaperWidth.A4.width_px(300)
+        2592
+        """
+        scale = {204: (1, 1), 300: (3, 2), 400: (2, 1)}[x_dpi]
+        return self.value * scale[0] // scale[1]
+
+    @classmethod
+    def from_px(cls, width_px: int, x_dpi: int) -> PaperWidth:
+        """The paper width whose line at ``x_dpi`` has exactly ``width_px`` pixels.
+
+        Raises:
+            ValueError: no standard width has that many pixels.
+        """
+        for w in cls:
+            if w.width_px(x_dpi) == width_px:
+                return w
+        raise ValueError(f"{width_px} pixels is no T.4 width at {x_dpi} dpi")

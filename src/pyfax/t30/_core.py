@@ -1,0 +1,372 @@
+"""The machinery of the sans-I/O T.30 session (ITU-T T.30 §5, Figure 5-2).
+
+How it works: :meth:`Session.handle` takes one event (a frame, a modem
+report, ``TxDone``) with the current time and returns the actions it causes;
+:meth:`Session.handle_timer` fires the timers whose deadline has passed and
+:meth:`Session.next_deadline` says when to call it next. Every event is
+turned into a key (the FCF of a final V.21 frame, or an :class:`Input`),
+looked up with the state in :data:`~pyfax.t30.states.TRANSITIONS`, and the
+named handler (in :mod:`._sender` or :mod:`._receiver`) picks the next state.
+Command repetition (3 tries, T.30 §5.4.3.1), T1/T2/T4/T5 (§5.4.3.3), DCN
+and the result live here. Nothing here reads a clock or touches samples.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.errors import FrameDecodeError
+from pyfax.t30._pages import TxPage, as_tx_page
+from pyfax.t30.dis import DcsParams
+from pyfax.t30.events import (
+    Action,
+    Cancel,
+    Event,
+    FastCarrierDown,
+    FastFrameReceived,
+    FastTrained,
+    FastTrainingFailed,
+    Finished,
+    FrameReceived,
+    PageReceived,
+    SendFrames,
+    TcfReceived,
+    TimerExpired,
+    TxDone,
+)
+from pyfax.t30.fcf import CONTROL_FINAL, FCF
+from pyfax.t30.frames import Frame, Ident, Received, Simple, decode_frame, encode_frame
+from pyfax.t30.params import Compression, Modem, Resolution, Timer
+from pyfax.t30.result import CallResult, ResultCode
+from pyfax.t30.states import IGNORED, TRANSITIONS, Input, Key, Phase, State
+
+__all__ = ["Core", "Settings", "describe"]
+
+log = logging.getLogger("pyfax.t30")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How a session behaves.
+
+    Attributes:
+        calling: True for the calling transmitter, False for the answering receiver.
+        ident: our TSI/CSI (at most 20 characters).
+        ecm: offer/use error correction mode.
+        modems: fast modems we support.
+        compressions: codings we support.
+        resolutions: resolutions we accept as a receiver.
+        max_rate_bps: start no faster than this (None: no limit).
+        ecm_frame_size: 256 or 64 octets per ECM frame.
+        rtn_damaged_fraction: the copy-quality threshold: a non-ECM page with a
+            larger fraction of damaged lines is answered with RTN.
+        tcf_min_zero_run_s: a TCF whose longest run of zeros is shorter fails (FTT).
+        command_tries: how many times a command is sent before giving up.
+        rtn_per_rate: RTNs for one page accepted at a rate before falling back.
+        ppr_before_ctc: PPRs for one block before CTC (T.30 §A.4.3: 4).
+    """
+
+    calling: bool = True
+    ident: str = ""
+    ecm: bool = True
+    modems: frozenset[Modem] = frozenset(Modem)
+    compressions: frozenset[Compression] = frozenset(Compression)
+    resolutions: frozenset[Resolution] = frozenset(Resolution)
+    max_rate_bps: int | None = None
+    ecm_frame_size: int = 256
+    rtn_damaged_fraction: float = 0.05
+    tcf_min_zero_run_s: float = 1.0
+    command_tries: int = 3
+    rtn_per_rate: int = 1
+    ppr_before_ctc: int = 4
+
+
+@dataclass(slots=True)
+class _Command:
+    """The last command sent, to repeat it on T4 or CRP."""
+
+    first: list[Action]
+    repeat: list[Action]
+    timer: Timer | None
+    tries: int = 1
+
+
+@dataclass(slots=True)
+class _Progress:
+    """What the call has achieved so far (for the result)."""
+
+    pages: int = 0
+    remote_ident: str = ""
+    dcs: DcsParams | None = None
+    heard_frames: int = 0
+    received_pages: list[NDArray[np.bool_]] = field(default_factory=list)
+
+
+class Core:
+    """Dispatch, timers, command repetition, trace and result of one call.
+
+    The role-specific handlers live in subclasses (:mod:`._sender`,
+    :mod:`._receiver`) and are joined in :class:`pyfax.t30.session.Session`.
+    """
+
+    def __init__(self, settings: Settings, pages: Sequence[object] = ()) -> None:
+        self.settings = settings
+        self.state = State.DONE
+        self._pages: list[TxPage] = [as_tx_page(p) for p in pages]
+        self._timers: dict[Timer, float] = {}
+        self._out: list[Action] = []
+        self._now_s = 0.0
+        self._start_s = 0.0
+        self._trace: list[str] = []
+        self._message: list[Received] = []
+        self._rx: Received | None = None
+        self._event: Event | None = None
+        self._bad_final = False
+        self._cmd: _Command | None = None
+        self._after_tx: Timer | None = None
+        self._pending_result: tuple[ResultCode, str] | None = None
+        self._result: CallResult | None = None
+        self.progress = _Progress()
+        self._init_role()
+
+    # --- public interface ----------------------------------------------------
+
+    def start(self, now_s: float) -> list[Action]:
+        """Begin the call (phase A) at time ``now_s``."""
+        self._begin(now_s)
+        self._start_s = now_s
+        self._start_role()
+        return self._flush()
+
+    def handle(self, event: Event, now_s: float) -> list[Action]:
+        """Process one event at time ``now_s``; return the actions it causes."""
+        self._begin(now_s)
+        if self.state is State.DONE:
+            return []
+        self._event = event
+        if isinstance(event, FrameReceived):
+            self._on_frame(event)
+        elif isinstance(event, TxDone):
+            self._on_tx_done()
+        elif isinstance(event, Cancel):
+            self._disconnect(ResultCode.CANCELLED, "cancelled locally")
+        elif isinstance(event, TimerExpired):
+            self._timers.pop(event.timer, None)
+            self._dispatch(Input[event.timer.name])
+        else:
+            self._dispatch(_EVENT_KEYS[type(event)])
+        return self._flush()
+
+    def handle_timer(self, now_s: float) -> list[Action]:
+        """Fire every timer whose deadline is at or before ``now_s``."""
+        self._begin(now_s)
+        while self.state is not State.DONE:
+            due = [(t_s, timer) for timer, t_s in self._timers.items() if t_s <= now_s]
+            if not due:
+                break
+            _, timer = min(due, key=lambda d: d[0])
+            del self._timers[timer]
+            self._log(f"timer {timer.name} expired in {self.state.name}")
+            self._dispatch(Input[timer.name])
+        return self._flush()
+
+    def next_deadline(self) -> float | None:
+        """When :meth:`handle_timer` must next be called (None: no timer runs)."""
+        return min(self._timers.values()) if self._timers else None
+
+    @property
+    def phase(self) -> Phase:
+        """The T.30 phase the call is in."""
+        return self.state.phase
+
+    @property
+    def done(self) -> bool:
+        """True once the call has finished."""
+        return self._result is not None
+
+    @property
+    def result(self) -> CallResult | None:
+        """The call's result, once :attr:`done`."""
+        return self._result
+
+    @property
+    def received_pages(self) -> list[NDArray[np.bool_]]:
+        """Pages received and confirmed (MCF) so far."""
+        return self.progress.received_pages
+
+    @property
+    def trace(self) -> tuple[str, ...]:
+        """The readable protocol trace so far."""
+        return tuple(self._trace)
+
+    # --- hooks for the role subclasses ------------------------------------------
+
+    def _init_role(self) -> None:
+        """Set up role state (subclasses extend)."""
+
+    def _start_role(self) -> None:
+        """Begin phase A."""
+        raise NotImplementedError
+
+    def _after_tx_hook(self) -> None:
+        """Called when a transmission ended and no DCN was pending."""
+
+    # --- dispatch ------------------------------------------------------------
+
+    def _begin(self, now_s: float) -> None:
+        self._now_s = now_s
+        self._out = []
+
+    def _flush(self) -> list[Action]:
+        out, self._out = self._out, []
+        return out
+
+    def _on_frame(self, event: FrameReceived) -> None:
+        self.progress.heard_frames += 1
+        received = None
+        if event.crc_ok:
+            try:
+                received = decode_frame(event.data)
+            except FrameDecodeError as exc:
+                self._log(f"rx undecodable frame {event.data.hex()}: {exc}")
+        else:
+            self._log(f"rx frame with bad CRC {event.data[:8].hex()}")
+        if received is None:
+            self._bad_final = len(event.data) > 1 and event.data[1] == CONTROL_FINAL
+            self._dispatch(Input.BAD_FRAME)
+            return
+        self._log(f"rx {describe(received.frame)}")
+        self._message.append(received)
+        if received.final:
+            self._rx = received
+            self._dispatch(received.fcf)
+            self._message = []
+
+    def _dispatch(self, key: Key) -> None:
+        handler = TRANSITIONS.get((self.state, key))
+        if handler is not None:
+            getattr(self, handler)()
+        elif key in IGNORED:
+            self._log(f"ignored {_key_name(key)} in {self.state.name}")
+        else:
+            self._disconnect(ResultCode.PROTOCOL_ERROR,
+                             f"unexpected {_key_name(key)} in state {self.state.name}")
+
+    def _on_tx_done(self) -> None:
+        if self.state is State.DCN_SENT:
+            code, text = self._pending_result or (ResultCode.PROTOCOL_ERROR, "")
+            self._finish(code, text)
+            return
+        if self._after_tx is not None:
+            self._start_timer(self._after_tx)
+            self._after_tx = None
+        self._after_tx_hook()
+
+    # --- helpers for the handlers ----------------------------------------------
+
+    def _frames(self, frames: Sequence[Frame]) -> SendFrames:
+        x_bit = self.settings.calling
+        for f in frames:
+            self._log(f"tx {describe(f)}")
+        return SendFrames(tuple(encode_frame(f, x_bit=x_bit, final=i == len(frames) - 1)
+                                for i, f in enumerate(frames)))
+
+    def _command(self, first: list[Action], timer: Timer | None,
+                 repeat: list[Action] | None = None) -> None:
+        """Send a command; on T4 or CRP the ``repeat`` part is sent again."""
+        self._stop_timer(Timer.T2)
+        self._stop_timer(Timer.T4)
+        self._cmd = _Command(first, first if repeat is None else repeat, timer)
+        self._out.extend(first)
+        self._after_tx = timer
+
+    def _respond(self, actions: list[Action], timer: Timer | None = Timer.T2) -> None:
+        """Send a response (not repeated by us; the remote repeats its command)."""
+        self._stop_timer(Timer.T2)
+        self._stop_timer(Timer.T4)
+        self._out.extend(actions)
+        self._after_tx = timer
+
+    def _repeat_command(self) -> bool:
+        """Send the last command again; False when its tries are used up."""
+        cmd = self._cmd
+        if cmd is None or cmd.tries >= self.settings.command_tries:
+            return False
+        cmd.tries += 1
+        self._log(f"repeat command (try {cmd.tries})")
+        self._out.extend(cmd.repeat)
+        self._after_tx = cmd.timer
+        return True
+
+    def _start_timer(self, timer: Timer) -> None:
+        self._timers[timer] = self._now_s + timer.duration_s
+
+    def _stop_timer(self, timer: Timer) -> None:
+        self._timers.pop(timer, None)
+
+    def _set_state(self, state: State) -> None:
+        if state is not self.state:
+            self._log(f"state {self.state.name} -> {state.name}")
+        self.state = state
+
+    def _disconnect(self, code: ResultCode, text: str = "") -> None:
+        """Send DCN, then finish with ``code`` once it has been sent."""
+        self._timers.clear()
+        self._pending_result = (code, text)
+        self._out.append(self._frames([Simple(FCF.DCN)]))
+        self._after_tx = None
+        self._set_state(State.DCN_SENT)
+
+    def _finish(self, code: ResultCode, text: str = "") -> None:
+        self._timers.clear()
+        self._set_state(State.DONE)
+        dcs = self.progress.dcs
+        self._log(f"finished: {code.value} {text}")
+        self._result = CallResult(
+            code=code, text=text or code.text, pages=self.progress.pages,
+            bit_rate=dcs.modem_rate.rate_bps if dcs else None,
+            ecm=bool(dcs and dcs.ecm), remote_ident=self.progress.remote_ident,
+            resolution=dcs.resolution if dcs else None,
+            compression=dcs.compression if dcs else None,
+            line_time_s=round(self._now_s - self._start_s, 3), trace=tuple(self._trace))
+        self._out.append(Finished(self._result))
+
+    def _remote_ident(self, fcf: FCF) -> None:
+        for r in self._message:
+            if isinstance(r.frame, Ident) and r.frame.fcf is fcf:
+                self.progress.remote_ident = r.frame.text
+
+    def _log(self, text: str) -> None:
+        line = f"{self._now_s:9.3f} {'T' if self.settings.calling else 'R'} {text}"
+        self._trace.append(line)
+        log.debug(line)
+
+
+_EVENT_KEYS: dict[type, Input] = {
+    FastFrameReceived: Input.FAST_FRAME,
+    FastTrained: Input.FAST_TRAINED,
+    FastTrainingFailed: Input.FAST_TRAINING_FAILED,
+    FastCarrierDown: Input.FAST_CARRIER_DOWN,
+    TcfReceived: Input.TCF,
+    PageReceived: Input.PAGE,
+}
+
+
+def _key_name(key: Key) -> str:
+    return key.name if isinstance(key, FCF) else key.value
+
+
+def describe(frame: Frame) -> str:
+    """A readable one-line rendering of a frame, fields decoded."""
+    fields = {k: getattr(frame, k) for k in getattr(frame, "__slots__", ()) if k != "fcf"}
+    if "data" in fields and isinstance(fields["data"], bytes):
+        fields["data"] = f"<{len(fields['data'])} octets>"
+    if "bitmap" in fields:
+        fields["bitmap"] = sorted(frame.missing()) if hasattr(frame, "missing") else "?"
+    inner = ", ".join(f"{k}={v}" for k, v in fields.items())
+    return f"{frame.fcf.name}({inner})" if inner else frame.fcf.name

@@ -1,0 +1,113 @@
+"""Pages on the wire: T.4 coding for T.30, ECM blocks, and the copy-quality check.
+
+Page streams are octets whose first bit on the line is the least significant
+bit (T.4 §2.3 and T.4 Annex A frames both travel LSB first), so the driver
+unpacks them with ``bitorder="little"``. Non-ECM pages are padded to the
+receiver's minimum scan line time (T.30 Table 2 bits 21-23, T.4 §4.1.1)
+and end with RTC; ECM pages need no padding (T.4 Annex A).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax import t4
+from pyfax.errors import T4Error, T30Error
+from pyfax.t30.dis import DcsParams
+from pyfax.t30.params import PaperWidth, Resolution
+
+__all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_tx_page", "decode_page",
+           "ecm_blocks", "encode_page"]
+
+ECM_FRAMES_PER_BLOCK = 256
+MR_K = {Resolution.STANDARD: 2}
+"""T.4 §4.2.1: K=2 at standard resolution, 4 at higher ones."""
+
+Page = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class TxPage:
+    """A page to send: ``image`` (True = black) at ``resolution``."""
+
+    image: Page
+    resolution: Resolution = Resolution.FINE
+
+    @property
+    def width(self) -> PaperWidth:
+        """The paper width the image's line length stands for."""
+        return PaperWidth.from_px(int(self.image.shape[1]), self.resolution.x_dpi)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedPage:
+    """A received page and how many of its lines were damaged."""
+
+    image: Page
+    damaged_lines: int
+    complete: bool = True
+    """Whether the end of page (RTC/EOFB) was found."""
+
+    @property
+    def damaged_fraction(self) -> float:
+        """Damaged lines over all lines (1.0 for an empty page)."""
+        rows = int(self.image.shape[0])
+        return self.damaged_lines / rows if rows else 1.0
+
+
+def _k(resolution: Resolution) -> int:
+    return MR_K.get(resolution, 4)
+
+
+def encode_page(page: TxPage, dcs: DcsParams) -> bytes:
+    """The coded page for the parameters ``dcs`` commands."""
+    min_bits = 0
+    if not dcs.ecm and dcs.min_scan_time_ms:
+        min_bits = math.ceil(dcs.modem_rate.rate_bps * dcs.min_scan_time_ms / 1000)
+    return bytes(t4.encode(page.image, scheme=dcs.compression.value, k=_k(dcs.resolution),
+                           min_bits_per_line=min_bits, bit_order="lsb"))
+
+
+def decode_page(data: bytes, dcs: DcsParams) -> DecodedPage:
+    """Decode a received page tolerantly; garbage yields an empty, fully damaged page."""
+    width_px = dcs.width.width_px(dcs.resolution.x_dpi)
+    try:
+        report = t4.decode_report(data, width_px, scheme=dcs.compression.value,
+                                  bit_order="lsb")
+    except T4Error:
+        return DecodedPage(np.zeros((0, width_px), dtype=np.bool_), 0, complete=False)
+    return DecodedPage(np.asarray(report.image, dtype=np.bool_), len(report.damaged_lines),
+                       bool(report.end_of_page))
+
+
+def ecm_blocks(data: bytes, frame_size: int) -> list[list[bytes]]:
+    """Split a coded page into ECM blocks of at most 256 frames of ``frame_size`` octets.
+
+    >>> [len(b) for b in ecm_blocks(bytes(64 * 300), 64)]
+    [256, 44]
+    """
+    frames = [data[i:i + frame_size] for i in range(0, len(data), frame_size)] or [b""]
+    return [frames[i:i + ECM_FRAMES_PER_BLOCK]
+            for i in range(0, len(frames), ECM_FRAMES_PER_BLOCK)]
+
+
+def as_tx_page(page: object) -> TxPage:
+    """Accept a bool array (fine resolution), a :class:`TxPage`, or an object with
+    ``image`` (or ``pixels``) and ``resolution`` attributes."""
+    if isinstance(page, TxPage):
+        return page
+    if isinstance(page, np.ndarray):
+        return TxPage(page.astype(np.bool_, copy=False))
+    image = getattr(page, "image", None)
+    if image is None:
+        image = getattr(page, "pixels", None)
+    resolution = getattr(page, "resolution", Resolution.FINE)
+    if not isinstance(image, np.ndarray):
+        raise T30Error(f"cannot send a page of type {type(page).__name__}")
+    if not isinstance(resolution, Resolution):
+        resolution = Resolution(tuple(resolution))  # e.g. (204, 196)
+    return TxPage(image.astype(np.bool_, copy=False), resolution)

@@ -1,0 +1,270 @@
+"""The answering receiver's handlers (T.30 Figure 5-2, flow chart "R"; Annex A).
+
+Phase A/B: CED, then CSI + DIS repeated every T4 until a DCS arrives or T1
+expires; TCF judged by its longest run of zeros (CFR or FTT). Phase C/D
+without ECM: the page is decoded tolerantly when the post-message command
+arrives, and answered MCF, or RTN when too many lines are damaged
+(``Settings.rtn_damaged_fraction``). With ECM: FCD frames are gathered per
+block; PPS is answered MCF when the block is whole, else PPR naming the
+missing frames; CTC gets CTR, EOR gets ERR, RR gets the last response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pyfax.t30._core import Core
+from pyfax.t30._pages import decode_page
+from pyfax.t30.dis import Capabilities, DcsParams
+from pyfax.t30.events import (
+    Action,
+    FastFrameReceived,
+    PageReceived,
+    ReceiveFast,
+    ReceiveMode,
+    ReceiveV21,
+    SendTone,
+    TcfReceived,
+    Tone,
+)
+from pyfax.t30.fcf import FCF
+from pyfax.t30.frames import Ctc, Dcs, Dis, Fcd, Frame, Ident, Ppr, Pps, Simple, decode_frame
+from pyfax.t30.params import Timer
+from pyfax.t30.result import ResultCode
+from pyfax.t30.states import State
+
+__all__ = ["ReceiverMixin"]
+
+FINISHING = frozenset({FCF.EOP, FCF.PRI_EOP})
+NEW_PHASE_B = frozenset({FCF.EOM, FCF.PRI_EOM})
+
+
+class ReceiverMixin(Core):
+    """Handlers of the answering receiver."""
+
+    def _init_receiver(self) -> None:
+        self._page_data = b""
+        self._carrier_seen = False
+        self._last_post: FCF | None = None
+        self._last_response: list[Action] = []
+        self._ecm_frames: dict[int, bytes] = {}
+        self._ecm_n_frames = 0
+        self._ecm_page = bytearray()
+        self._ecm_done_key: tuple[int, int] | None = None
+
+    def _start_receiver(self) -> None:
+        self._set_state(State.R_ANSWERING)
+        self._start_timer(Timer.T1)
+        self._out.append(SendTone(Tone.CED))
+
+    def _local_caps(self) -> Capabilities:
+        s = self.settings
+        return Capabilities(modems=s.modems, can_receive=True, resolutions=s.resolutions,
+                            compressions=s.compressions, ecm=s.ecm)
+
+    def _send_dis(self) -> None:
+        frames: list[Frame] = [Ident(FCF.CSI, self.settings.ident)] if self.settings.ident else []
+        frames.append(Dis(self._local_caps()))
+        self._command([self._frames(frames), ReceiveV21()], Timer.T4)
+        self._set_state(State.R_WAIT_DCS)
+
+    def _r_repeat_dis(self) -> None:
+        if Timer.T1 in self._timers:
+            assert self._cmd is not None
+            self._cmd.tries = 0
+        if not self._repeat_command():
+            self._disconnect(ResultCode.PHASE_B_TIMEOUT, "no DCS after DIS")
+
+    def _r_t1(self) -> None:
+        code = ResultCode.CED_NOT_DETECTED if self.progress.heard_frames else ResultCode.NO_ANSWER
+        self._finish(code, "no fax caller identified itself before T1 expired")
+
+    def _r_dis_collision(self) -> None:
+        self._disconnect(ResultCode.INCOMPATIBLE, "the remote is an answering terminal too")
+
+    # --- phase B: DCS and TCF --------------------------------------------------------
+
+    def _r_dcs(self) -> None:
+        assert self._rx is not None and isinstance(self._rx.frame, Dcs)
+        dcs: DcsParams = self._rx.frame.params
+        self._remote_ident(FCF.TSI)
+        s = self.settings
+        if (dcs.modem_rate.modem not in s.modems or dcs.compression not in s.compressions
+                or dcs.resolution not in s.resolutions or (dcs.ecm and not s.ecm)):
+            self._disconnect(ResultCode.INCOMPATIBLE, f"DCS asks for what we do not offer: {dcs}")
+            return
+        self._stop_timer(Timer.T1)
+        self._stop_timer(Timer.T4)
+        self._last_post = None
+        self.progress.dcs = dcs
+        self._out.append(ReceiveFast(dcs.modem_rate, ReceiveMode.TCF))
+        self._start_timer(Timer.T2)
+        self._set_state(State.R_TCF)
+
+    def _r_fast_trained(self) -> None:
+        self._carrier_seen = True
+        if self.state is State.R_TCF:
+            self._start_timer(Timer.T2)
+        else:
+            self._stop_timer(Timer.T2)
+
+    def _r_tcf(self) -> None:
+        ev = self._event
+        assert isinstance(ev, TcfReceived)
+        dcs = self.progress.dcs
+        assert dcs is not None
+        if ev.longest_zero_run_s < self.settings.tcf_min_zero_run_s:
+            self._log(f"TCF failed: longest zero run {ev.longest_zero_run_s:.2f} s")
+            self._r_tcf_failed()
+            return
+        mode = ReceiveMode.ECM if dcs.ecm else ReceiveMode.PAGE
+        self._start_page_rx(Simple(FCF.CFR), mode)
+
+    def _start_page_rx(self, response: Frame, mode: ReceiveMode) -> None:
+        dcs = self.progress.dcs
+        assert dcs is not None
+        self._carrier_seen = False
+        self._page_data = b""
+        self._last_response = [self._frames([response])]
+        self._respond([*self._last_response, ReceiveFast(dcs.modem_rate, mode)])
+        self._set_state(State.R_ECM_BLOCK if mode is ReceiveMode.ECM else State.R_PAGE)
+
+    def _r_tcf_failed(self) -> None:
+        self._last_response = [self._frames([Simple(FCF.FTT)])]
+        self._respond([*self._last_response, ReceiveV21()], Timer.T4)
+        self._set_state(State.R_WAIT_DCS)
+
+    # --- phase C/D without ECM ---------------------------------------------------------
+
+    def _r_page(self) -> None:
+        ev = self._event
+        assert isinstance(ev, PageReceived)
+        self._page_data = ev.data
+        self._log(f"page data ended ({len(ev.data)} octets)")
+        self._out.append(ReceiveV21())
+        self._start_timer(Timer.T2)
+        self._set_state(State.R_POST_PAGE)
+
+    def _r_post(self) -> None:
+        assert self._rx is not None
+        dcs = self.progress.dcs
+        assert dcs is not None
+        page = decode_page(self._page_data, dcs)
+        self._log(f"page {self.progress.pages + 1}: {page.image.shape[0]} lines, "
+                  f"{page.damaged_lines} damaged, {'with' if page.complete else 'no'} RTC")
+        good = (page.image.shape[0] > 0 and page.complete
+                and page.damaged_fraction <= self.settings.rtn_damaged_fraction)
+        if good:
+            self.progress.received_pages.append(page.image)
+            self.progress.pages += 1
+        self._answer_post(self._rx.fcf, FCF.MCF if good else FCF.RTN)
+
+    def _answer_post(self, post: FCF, answer: FCF) -> None:
+        dcs = self.progress.dcs
+        assert dcs is not None
+        self._last_post = post
+        self._last_response = [self._frames([Simple(answer)])]
+        if answer is not FCF.MCF:
+            self._respond([*self._last_response, ReceiveV21()], Timer.T4)
+            self._set_state(State.R_WAIT_DCS)
+        elif post in FINISHING:
+            self._respond([*self._last_response, ReceiveV21()])
+            self._set_state(State.R_WAIT_DCN)
+        elif post in NEW_PHASE_B:
+            self._respond(list(self._last_response), None)
+            self._send_dis()
+        else:
+            mode = ReceiveMode.ECM if dcs.ecm else ReceiveMode.PAGE
+            self._respond([*self._last_response, ReceiveFast(dcs.modem_rate, mode)])
+            self._carrier_seen = False
+            self._page_data = b""
+            self._set_state(State.R_ECM_BLOCK if dcs.ecm else State.R_PAGE)
+
+    def _r_post_without_page(self) -> None:
+        assert self._rx is not None
+        if self._rx.fcf is self._last_post and not self._carrier_seen and self._last_response:
+            self._r_repeat_response()
+            return
+        self._answer_post(self._rx.fcf, FCF.RTN)
+
+    def _r_repeat_response(self) -> None:
+        self._log("repeat last response")
+        self._respond(list(self._last_response),
+                      Timer.T4 if self.state is State.R_WAIT_DCS else Timer.T2)
+
+    def _r_crp(self) -> None:
+        if self._bad_final:
+            self._respond([self._frames([Simple(FCF.CRP)])])
+
+    def _r_t2(self) -> None:
+        self._disconnect(ResultCode.HUNG_UP_MID_PAGE,
+                         f"the line went silent in {self.state.name}")
+
+    def _r_dcn(self) -> None:
+        if self.state is State.R_WAIT_DCN:
+            self._finish(ResultCode.OK)
+        else:
+            self._finish(ResultCode.UNEXPECTED_DCN, f"DCN received in {self.state.name}")
+
+    # --- ECM (T.30 Annex A) -----------------------------------------------------------------
+
+    def _r_fcd(self) -> None:
+        ev = self._event
+        assert isinstance(ev, FastFrameReceived)
+        if not ev.crc_ok:
+            return
+        try:
+            frame = decode_frame(ev.data).frame
+        except Exception:
+            return
+        if isinstance(frame, Fcd):
+            self._ecm_frames[frame.number] = frame.data
+            self._ecm_n_frames = max(self._ecm_n_frames, frame.number + 1)
+
+    def _r_ecm_burst_end(self) -> None:
+        self._start_timer(Timer.T2)
+
+    def _r_pps(self) -> None:
+        assert self._rx is not None and isinstance(self._rx.frame, Pps)
+        pps = self._rx.frame
+        if (pps.page, pps.block) == self._ecm_done_key:
+            self._r_repeat_response()
+            return
+        self._ecm_n_frames = max(self._ecm_n_frames, pps.n_frames)
+        missing = {n for n in range(self._ecm_n_frames) if n not in self._ecm_frames}
+        if missing:
+            self._log(f"block {pps.block}: {len(missing)} frame(s) missing")
+            self._start_page_rx(Ppr.from_missing(missing), ReceiveMode.ECM)
+            return
+        self._ecm_page += b"".join(self._ecm_frames[n] for n in range(self._ecm_n_frames))
+        self._ecm_frames, self._ecm_n_frames = {}, 0
+        self._ecm_done_key = (pps.page, pps.block)
+        if pps.post is None:
+            self._start_page_rx(Simple(FCF.MCF), ReceiveMode.ECM)
+            return
+        self._r_ecm_page_end(pps.post)
+
+    def _r_ecm_page_end(self, post: FCF) -> None:
+        dcs = self.progress.dcs
+        assert dcs is not None
+        page = decode_page(bytes(self._ecm_page), dcs)
+        self._ecm_page = bytearray()
+        self._log(f"ECM page {self.progress.pages + 1}: {page.image.shape[0]} lines, "
+                  f"{page.damaged_lines} damaged")
+        self.progress.received_pages.append(page.image)
+        self.progress.pages += 1
+        self._answer_post(post, FCF.MCF)
+
+    def _r_ctc(self) -> None:
+        assert self._rx is not None and isinstance(self._rx.frame, Ctc)
+        dcs = self.progress.dcs
+        assert dcs is not None
+        self.progress.dcs = replace(dcs, modem_rate=self._rx.frame.modem_rate)
+        self._start_page_rx(Simple(FCF.CTR), ReceiveMode.ECM)
+
+    def _r_eor(self) -> None:
+        self._ecm_frames, self._ecm_n_frames = {}, 0
+        self._start_page_rx(Simple(FCF.ERR), ReceiveMode.ECM)
+
+    def _r_rr(self) -> None:
+        self._r_repeat_response()

@@ -1,0 +1,266 @@
+"""The calling transmitter's handlers (T.30 Figure 5-2, flow chart "T"; Annex A).
+
+Phase B: DIS in, DCS + TCF out, walking down the fall-back order on FTT.
+Phase C/D without ECM: the page, then MPS/EOM/EOP; MCF/PIP go on, RTP retrains
+and goes on, RTN/PIN retrains and sends the page again (falling back after
+``rtn_per_rate`` RTNs at one rate). With ECM: blocks of FCD frames and PPS,
+PPR resends the frames it names, CTC after ``ppr_before_ctc`` PPRs, RNR/RR
+under T5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pyfax.t30._core import Core
+from pyfax.t30._pages import ecm_blocks, encode_page
+from pyfax.t30.dis import Capabilities, DcsParams
+from pyfax.t30.events import SendEcmBlock, SendPage, SendTcf, SendTone, Tone
+from pyfax.t30.fcf import FCF
+from pyfax.t30.frames import Ctc, Dcs, Dis, Fcd, Frame, Ident, Ppr, Pps, Simple, encode_frame
+from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, ModemRate, Timer
+from pyfax.t30.result import ResultCode
+from pyfax.t30.states import State
+
+__all__ = ["SenderMixin"]
+
+RCP_REPEATS = 3
+
+
+class SenderMixin(Core):
+    """Handlers of the calling transmitter."""
+
+    def _init_sender(self) -> None:
+        self._rates: list[ModemRate] = []
+        self._rate_index = 0
+        self._page_index = 0
+        self._rtn_count = 0
+        self._remote_caps = Capabilities()
+        self._coded: dict[tuple[int, DcsParams], bytes] = {}
+        self._blocks: list[list[bytes]] = []
+        self._block_index = 0
+        self._ppr_count = 0
+        self._resend: list[int] = []
+        self._post = FCF.EOP
+
+    def _start_sender(self) -> None:
+        self._set_state(State.T_WAIT_DIS)
+        self._out.append(SendTone(Tone.CNG))
+        self._start_timer(Timer.T1)
+
+    # --- phase B ---------------------------------------------------------------
+
+    def _t_dis(self) -> None:
+        assert self._rx is not None and isinstance(self._rx.frame, Dis)
+        self._stop_timer(Timer.T1)
+        self._remote_ident(FCF.CSI)
+        caps = self._remote_caps = self._rx.frame.caps
+        s = self.settings
+        if not self._pages:
+            self._disconnect(ResultCode.NO_PAGES, "no pages to send")
+            return
+        if not caps.can_receive:
+            self._disconnect(ResultCode.INCOMPATIBLE, "the remote's DIS says it cannot receive")
+            return
+        self._rates = [r for r in FALLBACK_SEQUENCE
+                       if r.modem in s.modems and r.modem in caps.modems
+                       and (s.max_rate_bps is None or r.rate_bps <= s.max_rate_bps)]
+        if not self._rates:
+            self._disconnect(ResultCode.INCOMPATIBLE, "no fast modem in common")
+            return
+        self._rate_index = 0
+        self._send_dcs()
+
+    def _t_dtc(self) -> None:
+        self._disconnect(ResultCode.INCOMPATIBLE, "the remote polls (DTC) instead of receiving")
+
+    def _dcs_for_page(self) -> DcsParams | None:
+        caps, s = self._remote_caps, self.settings
+        page = self._pages[self._page_index]
+        if page.resolution not in caps.resolutions:
+            return None
+        if list(type(page.width)).index(page.width) > list(type(caps.max_width)).index(
+                caps.max_width):
+            return None
+        ecm = s.ecm and caps.ecm
+        common = s.compressions & caps.compressions
+        if ecm and Compression.MMR in common:
+            comp = Compression.MMR
+        elif Compression.MR in common:
+            comp = Compression.MR
+        else:
+            comp = Compression.MH
+        return DcsParams(self._rates[self._rate_index], page.resolution, comp, ecm,
+                         s.ecm_frame_size, page.width, caps.unlimited_length,
+                         0 if ecm else caps.min_scan_time_ms)
+
+    def _send_dcs(self) -> None:
+        dcs = self._dcs_for_page()
+        if dcs is None:
+            self._disconnect(ResultCode.INCOMPATIBLE,
+                             "the remote cannot receive this page's resolution or width")
+            return
+        self.progress.dcs = dcs
+        frames: list[Frame] = [Ident(FCF.TSI, self.settings.ident)] if self.settings.ident else []
+        frames.append(Dcs(dcs))
+        self._command([self._frames(frames), SendTcf(dcs.modem_rate)], Timer.T4)
+        self._set_state(State.T_WAIT_CFR)
+
+    def _t_cfr(self) -> None:
+        self._ppr_count = 0
+        self._send_page()
+
+    def _t_ftt(self) -> None:
+        self._fall_back(ResultCode.TRAINING_FAILED, "FTT at every rate")
+
+    def _fall_back(self, code: ResultCode, text: str) -> None:
+        if self._rate_index + 1 >= len(self._rates):
+            self._disconnect(code, text)
+            return
+        self._rate_index += 1
+        self._send_dcs()
+
+    def _t_repeat(self) -> None:
+        if not self._repeat_command():
+            self._t_t4()
+
+    def _t_t4(self) -> None:
+        if self._repeat_command():
+            return
+        code = (ResultCode.PHASE_B_TIMEOUT if self.state is State.T_WAIT_CFR
+                else ResultCode.PHASE_D_TIMEOUT)
+        self._disconnect(code, f"no valid response after {self.settings.command_tries} tries")
+
+    def _t_dcn(self) -> None:
+        self._finish(ResultCode.UNEXPECTED_DCN, f"DCN received in {self.state.name}")
+
+    def _t_t1(self) -> None:
+        code = ResultCode.CED_NOT_DETECTED if self.progress.heard_frames else ResultCode.NO_ANSWER
+        self._finish(code)
+
+    # --- phase C/D without ECM ---------------------------------------------------
+
+    def _post_command(self) -> FCF:
+        if self._page_index + 1 >= len(self._pages):
+            return FCF.EOP
+        nxt = self._pages[self._page_index + 1]
+        cur = self._pages[self._page_index]
+        same = nxt.resolution is cur.resolution and nxt.width is cur.width
+        return FCF.MPS if same else FCF.EOM
+
+    def _coded_page(self, dcs: DcsParams) -> bytes:
+        key = (self._page_index, dcs)
+        if key not in self._coded:
+            self._coded = {key: encode_page(self._pages[self._page_index], dcs)}
+        return self._coded[key]
+
+    def _send_page(self) -> None:
+        dcs = self.progress.dcs
+        assert dcs is not None
+        self._post = self._post_command()
+        data = self._coded_page(dcs)
+        if dcs.ecm:
+            self._blocks = ecm_blocks(data, dcs.frame_size_octets)
+            self._block_index = 0
+            self._send_block(list(range(len(self._blocks[0]))))
+            return
+        self._log(f"tx page {self._page_index + 1} ({len(data)} octets at {dcs.modem_rate})")
+        post = self._frames([Simple(self._post)])
+        self._command([SendPage(dcs.modem_rate, data), post], Timer.T4, [post])
+        self._set_state(State.T_WAIT_POST_RESPONSE)
+
+    def _t_mcf(self) -> None:
+        self.progress.pages += 1
+        self._rtn_count = 0
+        self._next_page(retrain=False)
+
+    def _next_page(self, *, retrain: bool) -> None:
+        if self._post is FCF.EOP:
+            self._disconnect(ResultCode.OK)
+            return
+        self._page_index += 1
+        if self._post is FCF.EOM:
+            self._set_state(State.T_WAIT_DIS)
+            self._start_timer(Timer.T1)
+        elif retrain:
+            self._send_dcs()
+        else:
+            self._send_page()
+
+    def _t_rtp(self) -> None:
+        self.progress.pages += 1
+        self._rtn_count = 0
+        self._next_page(retrain=True)
+
+    def _t_rtn(self) -> None:
+        self._rtn_count += 1
+        self._log(f"page {self._page_index + 1} rejected ({self._rtn_count} time(s))")
+        if self._rtn_count > self.settings.rtn_per_rate:
+            self._rtn_count = 0
+            self._fall_back(ResultCode.PAGES_REJECTED, "page rejected at every rate")
+        else:
+            self._send_dcs()
+
+    # --- ECM (T.30 Annex A) --------------------------------------------------------
+
+    def _send_block(self, numbers: list[int]) -> None:
+        dcs = self.progress.dcs
+        assert dcs is not None
+        block = self._blocks[self._block_index]
+        self._resend = numbers
+        frames = [encode_frame(Fcd(n, block[n]), final=False) for n in numbers]
+        frames += [encode_frame(Simple(FCF.RCP), final=False)] * RCP_REPEATS
+        last = self._block_index + 1 >= len(self._blocks)
+        pps = Pps(self._post if last else None, self._page_index, self._block_index, len(block))
+        self._log(f"tx ECM block {self._block_index} ({len(numbers)} of {len(block)} frames"
+                  f" at {dcs.modem_rate})")
+        v21 = self._frames([pps])
+        self._command([SendEcmBlock(dcs.modem_rate, tuple(frames)), v21], Timer.T4, [v21])
+        self._set_state(State.T_WAIT_PPS_RESPONSE)
+
+    def _t_ecm_mcf(self) -> None:
+        self._stop_timer(Timer.T5)
+        self._ppr_count = 0
+        if self._block_index + 1 < len(self._blocks):
+            self._block_index += 1
+            self._send_block(list(range(len(self._blocks[self._block_index]))))
+            return
+        self.progress.pages += 1
+        self._next_page(retrain=False)
+
+    def _t_ppr(self) -> None:
+        assert self._rx is not None and isinstance(self._rx.frame, Ppr)
+        self._stop_timer(Timer.T5)
+        n_frames = len(self._blocks[self._block_index])
+        missing = sorted(n for n in self._rx.frame.missing() if n < n_frames)
+        if not missing:
+            missing = list(range(n_frames))
+        self._ppr_count += 1
+        if self._ppr_count < self.settings.ppr_before_ctc:
+            self._send_block(missing)
+            return
+        self._ppr_count = 0
+        if self._rate_index + 1 >= len(self._rates):
+            self._disconnect(ResultCode.ECM_FAILED, "blocks still damaged at the lowest rate")
+            return
+        self._rate_index += 1
+        self._resend = missing
+        dcs = self.progress.dcs
+        assert dcs is not None
+        self.progress.dcs = replace(dcs, modem_rate=self._rates[self._rate_index])
+        self._command([self._frames([Ctc(self._rates[self._rate_index])])], Timer.T4)
+        self._set_state(State.T_WAIT_CTR)
+
+    def _t_ctr(self) -> None:
+        self._send_block(self._resend)
+
+    def _t_rnr(self) -> None:
+        if Timer.T5 not in self._timers:
+            self._start_timer(Timer.T5)
+        self._command([self._frames([Simple(FCF.RR)])], Timer.T4)
+
+    def _t_t5(self) -> None:
+        self._disconnect(ResultCode.PHASE_D_TIMEOUT, "the receiver stayed not ready beyond T5")
+
+    def _t_pin_ecm(self) -> None:
+        self._disconnect(ResultCode.PAGES_REJECTED, "PIN: the receiver refused the page")

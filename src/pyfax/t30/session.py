@@ -1,0 +1,43 @@
+"""The sans-I/O T.30 session (ITU-T T.30 §5, Figure 5-2; Annex A for ECM).
+
+How it works: :meth:`Session.handle` takes one event (a frame, a modem
+report, ``TxDone``) with the current time and returns the actions it causes;
+:meth:`Session.handle_timer` fires the timers whose deadline has passed, and
+:meth:`Session.next_deadline` says when to call it next. Every event becomes
+a key (the FCF of a final V.21 frame, or an :class:`~pyfax.t30.states.Input`)
+that is looked up with the state in :data:`~pyfax.t30.states.TRANSITIONS`;
+the named handler (calling transmitter in :mod:`._sender`, answering receiver
+in :mod:`._receiver`) picks the next state. Nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from pyfax.t30._core import Settings, describe
+from pyfax.t30._receiver import ReceiverMixin
+from pyfax.t30._sender import SenderMixin
+from pyfax.t30.states import State
+
+__all__ = ["Session", "Settings", "describe"]
+
+
+class Session(SenderMixin, ReceiverMixin):
+    """One T.30 call, as calling transmitter or answering receiver.
+
+    >>> s = Session(Settings(calling=False, ident="1"))
+    >>> [type(a).__name__ for a in s.start(0.0)]
+    ['SendTone']
+    """
+
+    def _init_role(self) -> None:
+        self._init_sender()
+        self._init_receiver()
+
+    def _start_role(self) -> None:
+        if self.settings.calling:
+            self._start_sender()
+        else:
+            self._start_receiver()
+
+    def _after_tx_hook(self) -> None:
+        if self.state is State.R_ANSWERING:
+            self._send_dis()

@@ -1,0 +1,221 @@
+"""The T.30 core, two sessions back to back at frame level (SessionPair)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from t30_pair import SessionPair
+
+from pyfax.t30 import ResultCode
+from pyfax.t30.fcf import FCF
+from pyfax.t30.frames import decode_frame
+from pyfax.t30.params import Compression, Modem, Resolution
+from pyfax.t30.session import Session, Settings
+from pyfax.t30.states import State
+
+
+def make_pages(n: int, rows: int = 120, seed: int = 1) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    pages = []
+    for k in range(n):
+        page = np.zeros((rows, 1728), dtype=bool)
+        for _ in range(40):
+            r, c = rng.integers(0, rows - 8), rng.integers(0, 1700)
+            page[r:r + rng.integers(1, 8), c:c + rng.integers(2, 28)] = True
+        page[k % rows, :] = True
+        pages.append(page)
+    return pages
+
+
+def pair(n_pages: int = 2, *, ecm: bool = True, rx_ecm: bool = True,
+         compressions: frozenset[Compression] = frozenset(Compression),
+         modems: frozenset[Modem] = frozenset(Modem), **hooks: object) -> SessionPair:
+    pages = make_pages(n_pages)
+    tx = Session(Settings(calling=True, ident="+32 2 123 4567", ecm=ecm,
+                          compressions=compressions, modems=modems), pages)
+    rx = Session(Settings(calling=False, ident="+32 9 765 4321", ecm=rx_ecm))
+    p = SessionPair(tx, rx, **hooks)  # type: ignore[arg-type]
+    p.pages = pages  # type: ignore[attr-defined]
+    return p
+
+
+def assert_pages_exact(p: SessionPair) -> None:
+    got = p.receiver.received_pages
+    want = p.pages  # type: ignore[attr-defined]
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert g.shape == w.shape
+        assert np.array_equal(g, w)
+
+
+@pytest.mark.parametrize(("ecm", "comps", "want"), [
+    (False, frozenset({Compression.MH}), Compression.MH),
+    (False, frozenset(Compression), Compression.MR),
+    (True, frozenset(Compression), Compression.MMR),
+    (True, frozenset({Compression.MH}), Compression.MH),
+])
+def test_clean_call_is_pixel_exact(ecm: bool, comps: frozenset[Compression],
+                                   want: Compression) -> None:
+    p = pair(3, ecm=ecm, compressions=comps)
+    p.run()
+    for r in (p.sender.result, p.receiver.result):
+        assert r is not None and r.ok, r
+        assert r.pages == 3 and r.ecm is ecm and r.compression is want
+        assert r.bit_rate == 14400 and r.resolution is Resolution.FINE
+    assert p.sender.result is not None and p.sender.result.remote_ident == "+32 9 765 4321"
+    assert p.receiver.result is not None and p.receiver.result.remote_ident == "+32 2 123 4567"
+    assert_pages_exact(p)
+
+
+def test_ecm_only_when_both_offer_it() -> None:
+    p = pair(1, ecm=True, rx_ecm=False)
+    p.run()
+    assert p.sender.result is not None and p.sender.result.ok
+    assert not p.sender.result.ecm and p.sender.result.compression is Compression.MR
+
+
+def test_ftt_falls_back_through_the_rates() -> None:
+    p = pair(1, tcf_ok=lambda rate, t: rate.rate_bps <= 7200 and rate.modem is Modem.V29)
+    p.run()
+    r = p.sender.result
+    assert r is not None and r.ok and r.bit_rate == 7200
+    tried = [ln for ln in r.trace if "tx DCS" in ln]
+    assert len(tried) == 6  # 14400, 12000, 9600, 7200 (V.17), 9600, 7200 (V.29)
+    assert_pages_exact(p)
+
+
+def test_training_fails_at_every_rate_ends_cleanly() -> None:
+    p = pair(1, tcf_ok=lambda rate, t: False)
+    p.run()
+    assert p.sender.result is not None
+    assert p.sender.result.code is ResultCode.TRAINING_FAILED
+    assert p.receiver.result is not None
+    assert p.receiver.result.code is ResultCode.UNEXPECTED_DCN
+    assert p.sender.result.line_time_s < 120
+
+
+def test_rtn_retrains_and_resends_the_page() -> None:
+    hits = {"n": 0}
+
+    def damage(data: bytes, t: float) -> bytes:
+        hits["n"] += 1
+        if hits["n"] == 1:
+            hit = np.frombuffer(data, dtype=np.uint8).copy()
+            hit[len(hit) // 3::12] ^= 0x24  # bit errors over the lower two thirds
+            return hit.tobytes()
+        return data
+
+    p = pair(2, ecm=False, page_hook=damage)
+    p.run()
+    r = p.sender.result
+    assert r is not None and r.ok and r.pages == 2
+    assert any("rx RTN" in ln for ln in r.trace)
+    assert sum("tx DCS" in ln for ln in r.trace) == 2
+    assert_pages_exact(p)
+
+
+def test_rtn_forever_ends_with_pages_rejected() -> None:
+    p = pair(1, ecm=False, page_hook=lambda data, t: bytes(len(data)))
+    p.run()
+    assert p.sender.result is not None
+    assert p.sender.result.code is ResultCode.PAGES_REJECTED
+    assert p.sender.result.code.start_lower and p.sender.result.code.retryable
+
+
+def test_ecm_ppr_recovers_lost_frames() -> None:
+    seen: set[bytes] = set()
+
+    def lose_first_copy(data: bytes, t: float) -> bytes | None:
+        if data[2] == FCF.FCD.value and data[3] % 3 == 0 and data not in seen:
+            seen.add(data)
+            return None
+        return data
+
+    p = pair(2, ecm=True, fcd_hook=lose_first_copy)
+    p.run()
+    r = p.sender.result
+    assert r is not None and r.ok and r.pages == 2
+    assert any("rx PPR" in ln for ln in r.trace)
+    assert_pages_exact(p)
+
+
+def test_ecm_ctc_after_four_pprs_then_lower_rate() -> None:
+    def lose_at_14400(data: bytes, t: float) -> bytes | None:
+        return None if data[2] == FCF.FCD.value and data[3] == 0 and t < 60 else data
+
+    p = pair(1, ecm=True, fcd_hook=lose_at_14400)
+    p.run()
+    r = p.sender.result
+    assert r is not None and r.ok, r
+    assert any("tx CTC" in ln for ln in r.trace) and any("rx CTR" in ln for ln in r.trace)
+    assert_pages_exact(p)
+
+
+def test_no_answer_ends_at_t1() -> None:
+    p = pair(1, receiver_alive=lambda t: False)
+    p.run()
+    r = p.sender.result
+    assert r is not None and r.code is ResultCode.NO_ANSWER
+    assert 30.0 <= r.line_time_s <= 40.0
+
+
+def test_lost_mcf_is_recovered_by_repeating_the_command() -> None:
+    dropped = {"n": 0}
+
+    def drop_first_mcf(j: int, data: bytes, t: float) -> bytes | None:
+        if j == 0 and decode_frame(data).fcf is FCF.MCF and dropped["n"] == 0:
+            dropped["n"] += 1
+            return None
+        return data
+
+    for ecm in (False, True):
+        dropped["n"] = 0
+        p = pair(2, ecm=ecm, frame_hook=drop_first_mcf)
+        p.run()
+        assert p.sender.result is not None and p.sender.result.ok, p.sender.result
+        assert p.receiver.result is not None and p.receiver.result.pages == 2
+        assert_pages_exact(p)
+
+
+def test_corrupt_post_page_command_gets_crp() -> None:
+    done = {"n": 0}
+
+    def corrupt_mps(j: int, data: bytes, t: float) -> bytes | tuple[bytes, bool]:
+        if j == 1 and data[2] & 0xFE == FCF.MPS.value and done["n"] == 0:
+            done["n"] += 1
+            return (data, False)
+        return data
+
+    p = pair(2, ecm=False, frame_hook=corrupt_mps)
+    p.run()
+    r = p.sender.result
+    assert r is not None and r.ok
+    assert any("rx CRP" in ln for ln in r.trace)
+
+
+def test_receiver_hangs_up_mid_page() -> None:
+    p = pair(2, ecm=False, receiver_alive=lambda t: t < 12.0)
+    p.run()
+    r = p.sender.result
+    assert r is not None and r.code is ResultCode.PHASE_D_TIMEOUT
+    assert r.line_time_s < 12.0 + 4 * 3.5 + 10
+
+
+def test_sender_hangs_up_mid_page() -> None:
+    p = pair(2, ecm=False, sender_alive=lambda t: t < 11.0,
+             page_hook=lambda data, t: data[: len(data) // 3])
+    p.run()
+    r = p.receiver.result
+    assert r is not None and r.code is ResultCode.HUNG_UP_MID_PAGE
+    assert r.line_time_s < 11.0 + 2 * 6.5 + 5
+
+
+def test_receiver_alone_hears_nothing() -> None:
+    rx = Session(Settings(calling=False))
+    tx = Session(Settings(calling=True), make_pages(1))
+    p = SessionPair(tx, rx, sender_alive=lambda t: False)
+    p.run()
+    r = rx.result
+    assert r is not None and r.code is ResultCode.NO_ANSWER
+    assert 30.0 <= r.line_time_s <= 40.0
+    assert rx.state is State.DONE
