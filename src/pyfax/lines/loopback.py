@@ -1,0 +1,204 @@
+"""A simulated remote fax machine on a simulated line.
+
+``LoopbackBackend.dial()`` "calls" a pyfax receiving :class:`~pyfax.t30.Terminal`
+through two chains of line impairments (one per direction). The remote's
+behaviour is configurable, to exercise every failure the delivery layer must
+handle:
+
+* ``answer``: a working fax machine.
+* ``busy`` / ``no_answer``: the call never connects.
+* ``silent``: the line answers but no fax machine speaks (a voice line).
+* ``drop_mid_page``: the remote hangs up once page data flows.
+* ``reject_after_training``: out of paper or memory full: it confirms the
+  training (CFR), then drops the line.
+
+How the remote knows where the call is without peeking into T.30: it
+counts its own transmit bursts (CED, DIS, then CFR after the training), as
+a line monitor would. Page data flows after the third burst, while the
+remote listens. Received pages are kept per call, and written as PNG when
+``out_dir`` is given.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.errors import LineError
+from pyfax.lines.base import CallProgress
+from pyfax.lines.impairments import Impairment, Stage, chain
+from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
+
+__all__ = ["Behaviour", "LoopbackBackend", "LoopbackCall"]
+
+_SILENCE_RMS = 16.0  # below this a block counts as silent (about -66 dBm0)
+_BURST_GAP_N = 320  # 40 ms of silence separates two bursts (CED/DIS gap is 75 ms)
+_PAGE_FLOWING_N = SAMPLE_RATE_HZ  # 1 s of listening after CFR: page data is flowing
+_CFR_BURST = 3  # CED, DIS, CFR
+
+
+class Behaviour(enum.StrEnum):
+    """What the simulated remote does when called."""
+
+    ANSWER = "answer"
+    BUSY = "busy"
+    NO_ANSWER = "no_answer"
+    SILENT = "silent"
+    DROP_MID_PAGE = "drop_mid_page"
+    REJECT_AFTER_TRAINING = "reject_after_training"
+
+
+@dataclass
+class _BurstCounter:
+    """Counts transmit bursts and the silence after the last one."""
+
+    bursts: int = 0
+    silent_n: int = _BURST_GAP_N
+
+    def feed(self, block: Samples) -> None:
+        x = block.astype(np.float64)
+        active = len(x) > 0 and float(np.sqrt(np.mean(x * x))) > _SILENCE_RMS
+        if active:
+            if self.silent_n >= _BURST_GAP_N:
+                self.bursts += 1
+            self.silent_n = 0
+        else:
+            self.silent_n += len(x)
+
+
+@dataclass
+class LoopbackCall:
+    """One call to the simulated remote."""
+
+    number: str
+    progress: CallProgress
+    remote: Any = None
+    behaviour: Behaviour = Behaviour.ANSWER
+    uplink: Stage | None = None
+    downlink: Stage | None = None
+    out_dir: Path | None = None
+    n_samples: int = 0
+    remote_hung_up: bool = False
+    ended: bool = False
+    _bursts: _BurstCounter = field(default_factory=_BurstCounter)
+
+    @property
+    def line_time_s(self) -> float:
+        """Seconds of audio exchanged so far."""
+        return self.n_samples / SAMPLE_RATE_HZ
+
+    @property
+    def received_pages(self) -> list[NDArray[np.bool_]]:
+        """The pages the remote has received so far."""
+        return list(getattr(self.remote, "received_pages", []))
+
+    @property
+    def result(self) -> Any:
+        """The remote terminal's result, once it has one."""
+        return getattr(self.remote, "result", None)
+
+    def exchange(self, block: Samples) -> Samples:
+        """Send ``block`` to the remote; return what it sent meanwhile."""
+        if self.ended or self.progress is not CallProgress.ANSWERED:
+            raise LineError(f"call to {self.number} is not connected")
+        block = np.asarray(block, dtype=np.int16)
+        assert self.uplink is not None and self.downlink is not None
+        heard = self.uplink(block)
+        n = len(block)
+        self.n_samples += n
+        if self.remote_hung_up:
+            return self.downlink(np.zeros(n, dtype=np.int16))
+        said = np.asarray(self.remote.step(heard), dtype=np.int16)
+        if self.behaviour is Behaviour.SILENT:
+            said = np.zeros(n, dtype=np.int16)
+        self._bursts.feed(said)
+        self._maybe_drop()
+        return self.downlink(said)
+
+    def _maybe_drop(self) -> None:
+        after_cfr = self._bursts.bursts >= _CFR_BURST
+        if self.behaviour is Behaviour.REJECT_AFTER_TRAINING and after_cfr \
+                and self._bursts.silent_n >= _BURST_GAP_N:
+            self.remote_hung_up = True
+        if self.behaviour is Behaviour.DROP_MID_PAGE and after_cfr \
+                and self._bursts.silent_n >= _PAGE_FLOWING_N:
+            self.remote_hung_up = True
+
+    def hang_up(self) -> None:
+        """End the call; the remote's pages are written to ``out_dir`` if set."""
+        if self.ended:
+            return
+        self.ended = True
+        if self.out_dir is not None and self.progress is CallProgress.ANSWERED:
+            save_pages(self.received_pages, self.out_dir)
+
+
+def save_pages(pages: Sequence[NDArray[np.bool_]], out_dir: Path) -> list[Path]:
+    """Write pages as ``page-NN.png`` (1-bit, black = True) in ``out_dir``."""
+    from PIL import Image
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, page in enumerate(pages, start=1):
+        path = out_dir / f"page-{i:02d}.png"
+        Image.fromarray(~np.asarray(page, dtype=np.bool_)).convert("1").save(path)
+        paths.append(path)
+    return paths
+
+
+class LoopbackBackend:
+    """Dial a simulated fax machine (a pyfax receiver) over a simulated line.
+
+    Args:
+        behaviour: what the remote does (see :class:`Behaviour`).
+        impairments: line impairments applied in both directions, in order.
+        ident: the remote's CSI.
+        ecm: whether the remote offers ECM.
+        modems: the fast modems the remote offers.
+        out_dir: where received pages are written as PNG, one folder per call.
+    """
+
+    def __init__(self, behaviour: str | Behaviour = Behaviour.ANSWER, *,
+                 impairments: Sequence[Impairment] = (), ident: str = "+32 2 555 0100",
+                 ecm: bool = True, modems: Sequence[str] = ("v17", "v29", "v27ter"),
+                 out_dir: str | Path | None = None) -> None:
+        try:
+            self.behaviour = Behaviour(behaviour)
+        except ValueError:
+            names = ", ".join(b.value for b in Behaviour)
+            raise LineError(f"unknown loopback behaviour {behaviour!r} (one of {names})") \
+                from None
+        self.impairments = tuple(impairments)
+        self.ident = ident
+        self.ecm = ecm
+        self.modems = tuple(modems)
+        self.out_dir = None if out_dir is None else Path(out_dir)
+        self.calls: list[LoopbackCall] = []
+
+    def dial(self, number: str) -> LoopbackCall:
+        """Call the simulated remote; busy and no-answer never connect."""
+        if self.behaviour is Behaviour.BUSY:
+            call = LoopbackCall(number, CallProgress.BUSY, behaviour=self.behaviour)
+        elif self.behaviour is Behaviour.NO_ANSWER:
+            call = LoopbackCall(number, CallProgress.NO_ANSWER, behaviour=self.behaviour)
+        else:
+            from pyfax.t30 import Terminal
+
+            remote = Terminal(role="receive", ident=self.ident, ecm=self.ecm,
+                              modems=self.modems)
+            out = None if self.out_dir is None else self.out_dir / f"call-{len(self.calls) + 1}"
+            call = LoopbackCall(number, CallProgress.ANSWERED, remote, self.behaviour,
+                                chain(self.impairments), chain(self.impairments), out)
+        self.calls.append(call)
+        return call
+
+    @property
+    def received(self) -> list[list[NDArray[np.bool_]]]:
+        """The pages received on each call, in call order."""
+        return [c.received_pages for c in self.calls]

@@ -1,0 +1,101 @@
+"""The SQLite job store: durable jobs, atomic claims under a lease, attempts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pyfax.delivery import JobState, JobStore, RetryPolicy
+from pyfax.delivery._pages import StoredPage, as_stored, pack_page, unpack_page
+from pyfax.delivery.report import AttemptRecord
+from pyfax.errors import DeliveryError
+
+
+def _store_with_jobs(path: Path, n_jobs: int) -> JobStore:
+    store = JobStore(path)
+    page = StoredPage(np.zeros((8, 1728), dtype=np.bool_))
+    mid = store.add_message(account="a", sender="s", subject="x", ident="", pages=[page],
+                            now_s=0.0)
+    for i in range(n_jobs):
+        store.add_job(mid, e164=f"+3222345{i:03d}", now_s=0.0)
+    return store
+
+
+_CLAIMER = """
+import sys, time
+from pyfax.delivery import JobStore
+store = JobStore(sys.argv[1])
+time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # start together
+while (job := store.claim(sys.argv[2], now_s=10.0, lease_s=1000.0)) is not None:
+    print(job.id, flush=True)
+"""
+
+
+def test_concurrent_workers_never_take_the_same_job(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    _store_with_jobs(path, 40).close()
+    start = f"{time.time() + 1.5:.3f}"
+    procs = [subprocess.Popen([sys.executable, "-c", _CLAIMER, str(path), f"w{i}", start],
+                              stdout=subprocess.PIPE, text=True) for i in range(4)]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    flat = [int(line) for out in outputs for line in out.split()]
+    assert sorted(flat) == list(range(1, 41))  # each job exactly once
+
+
+def test_expired_lease_is_claimable_and_open_attempt_reported(tmp_path: Path) -> None:
+    store = _store_with_jobs(tmp_path / "jobs.db", 1)
+    job = store.claim("w1", now_s=1.0, lease_s=5.0)
+    assert job is not None
+    n = store.start_attempt(job.id, modems=job.modems, now_s=1.0)
+    assert store.job(job.id).state is JobState.DIALLING
+    assert store.claim("w2", now_s=5.9, lease_s=5.0) is None
+    assert store.renew(job.id, "w1", now_s=5.9, lease_s=5.0)
+    assert store.claim("w2", now_s=10.0, lease_s=5.0) is None
+    again = store.claim("w2", now_s=11.0, lease_s=5.0)
+    assert again is not None and again.id == job.id
+    assert not store.renew(job.id, "w1", now_s=11.0, lease_s=5.0)  # w1 lost it
+    assert store.open_attempt(job.id) == n
+    assert store.attempts(job.id)[0].code == "IN_PROGRESS"
+
+
+def test_attempts_and_final_state_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    store = _store_with_jobs(path, 1)
+    n = store.start_attempt(1, modems=("v29",), now_s=3.0)
+    store.finish_attempt(1, AttemptRecord(n, 3.0, "BUSY", "the line was busy", retryable=True),
+                         now_s=4.0)
+    store.finish(1, JobState.FAILED, "busy")
+    store.close()
+    again = JobStore(path)
+    job = again.job(1)
+    assert job.state is JobState.FAILED and job.attempts_made == 1
+    assert again.attempts(1)[0].code == "BUSY" and again.attempts(1)[0].modems == ("v29",)
+    assert again.next_due_s() is None
+    with pytest.raises(DeliveryError):
+        again.job(99)
+
+
+def test_pages_round_trip_exactly(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    image = rng.random((123, 1728)) < 0.1
+    page = as_stored(image)
+    assert page.resolution == (204, 196)
+    back = unpack_page(pack_page(page))
+    assert np.array_equal(back.image, image) and back.resolution == (204, 196)
+    with pytest.raises(DeliveryError):
+        unpack_page(b"abc")
+    with pytest.raises(DeliveryError):
+        as_stored(np.zeros((3, 3), dtype=np.uint8))
+
+
+def test_retry_policy_schedule() -> None:
+    policy = RetryPolicy()
+    assert [policy.delay_before_s(n) for n in (1, 2, 3, 4)] == [0, 120, 300, 300]
+    with pytest.raises(DeliveryError):
+        RetryPolicy(attempts=0)
