@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
+from pyfax.modem._qam_rx import LinearReceiver
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
     ModemProfile,
@@ -37,9 +38,9 @@ from pyfax.modem._qam_spec import (
 )
 from pyfax.modem._qam_tx import LinearTransmitter
 from pyfax.modem._scrambler import Descrambler, Scrambler, ScramblerPoly
-from pyfax.modem.base import Bits, Samples
+from pyfax.modem.base import Bits, RxResult, Samples
 
-__all__ = ["V29_RATES_BPS", "V29Transmitter", "v29_profile"]
+__all__ = ["V29_RATES_BPS", "V29Receiver", "V29Transmitter", "v29_profile"]
 
 V29_RATES_BPS = (9600, 7200, 4800)
 
@@ -214,3 +215,25 @@ class V29Transmitter:
     def done(self) -> bool:
         """True once every sample, tail included, has been returned."""
         return self._tx.done
+
+
+class V29Receiver:
+    """V.29 receiver: finds the training, trains, then delivers descrambled data bits.
+
+    Args:
+        bit_rate: 9600, 7200 or 4800 bit/s.
+        cutoff_dbm0: carrier-detect level (default -43 dBm0, as a fax terminal).
+    """
+
+    def __init__(self, bit_rate: int, *, cutoff_dbm0: float | None = None) -> None:
+        self.bit_rate = bit_rate
+        self._rx = LinearReceiver(v29_profile(bit_rate), cutoff_dbm0=cutoff_dbm0)
+
+    def rx(self, samples: Samples) -> RxResult:
+        """Demodulate a block of any length; never raises on noise or garbage."""
+        return self._rx.rx(samples)
+
+    @property
+    def trained(self) -> bool:
+        """True while trained and delivering data."""
+        return self._rx.trained

@@ -1,0 +1,185 @@
+"""Training acquisition of the linear modems: find, measure, align, train.
+
+How it works (all of it vectorised over the buffered training audio):
+    1. *Find* the periodic segment (ABAB, reversals): on T/2-spaced
+       matched-filter samples, a signal of period two symbols repeats every
+       four samples, so ``|sum x[m] x*[m-4]| / sum |x[m]|^2`` over 16 symbols
+       nears 1 on it and stays low on noise and on random data
+       (:func:`periodic_score`).
+    2. *Measure* on that segment: the carrier frequency offset from the
+       phase of the lag-4 correlation, refined on a lag of many periods; the
+       symbol timing from the two spectral lines at +-baud/2 that the
+       alternation puts at baseband (their product is free of the carrier
+       phase and its drift).
+    3. *Align*: resample at the found timing, remove the offset, and find
+       where the known equaliser-conditioning symbols start by correlating
+       with them.
+    4. *Train*: solve the fractionally spaced equaliser by least squares over
+       the first known symbols (one ``lstsq``, the Wiener solution), trying
+       the alignment and its two neighbours and keeping the best fit.
+
+The result is the starting state of the tracking loop in ``_qam_rx``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.modem._qam_frontend import BasebandBuffer
+from pyfax.modem._qam_spec import LinearModemSpec, TrainingPlan
+
+__all__ = ["Acquired", "acquire", "acquire_needs_samples", "periodic_score"]
+
+SCORE_WINDOW = 32  # T/2 samples: 16 symbols
+LS_SYMBOLS = 192
+_ALIGN_SEARCH = 24
+_MAX_MSE = 0.1
+_RIDGE = 1e-3
+
+
+@dataclass(frozen=True, slots=True)
+class Acquired:
+    """What training found: the tracking loop starts from here.
+
+    Attributes:
+        origin: time (samples) of symbol 0's on-time T/2 sample.
+        half: T/2 spacing in samples.
+        omega: carrier offset, radians per T/2 sample.
+        gain: amplitude normalisation applied to the matched-filter output.
+        taps: equaliser taps (oldest sample first).
+        known_start: symbol index (from ``origin``) of the first known symbol.
+        trained_symbols: how many known symbols the least-squares fit used.
+        mse: normalised mean squared error of the fit.
+    """
+
+    origin: float
+    half: float
+    omega: float
+    gain: float
+    taps: NDArray[np.complex128]
+    known_start: int
+    trained_symbols: int
+    mse: float
+
+
+def periodic_score(x: NDArray[np.complex128]) -> NDArray[np.float64]:
+    """Score in [0, 1] of period-4 repetition over a sliding window of T/2 samples.
+
+    ``out[i]`` covers ``x[i : i + SCORE_WINDOW + 4]``.
+    """
+    prod = x[4:] * np.conj(x[:-4])
+    pw = np.abs(x[4:]) ** 2
+    c = np.concatenate([[0], np.cumsum(prod)])
+    p = np.concatenate([[0.0], np.cumsum(pw)])
+    w = SCORE_WINDOW
+    num = np.abs(c[w:] - c[:-w])
+    den = p[w:] - p[:-w]
+    return np.asarray(num / np.maximum(den, 1e-20))
+
+
+def acquire_needs_samples(spec: LinearModemSpec, plan: TrainingPlan) -> float:
+    """Samples after the periodic segment's start that acquisition needs."""
+    sps = float(spec.samples_per_symbol)
+    n_sym = len(plan.periodic) + min(len(plan.known), LS_SYMBOLS) + _ALIGN_SEARCH + spec.eq_taps
+    return n_sym * sps + spec.rx_span_symbols * sps
+
+
+def acquire(buf: BasebandBuffer, start: float, spec: LinearModemSpec,
+            plan: TrainingPlan) -> Acquired | None:
+    """Measure, align and train on the buffered training that began near ``start``.
+
+    Returns None when the audio does not hold the expected training.
+    """
+    sps = float(spec.samples_per_symbol)
+    half = sps / 2.0
+    n_est = max(16, min(len(plan.periodic) - 20, 96))
+    t_est = start + 4 * sps + half * np.arange(2 * n_est)
+    x = buf.at(t_est)
+    omega = _frequency(x, n_est)
+    x = x * np.exp(-1j * omega * np.arange(len(x)))
+    t0 = _timing(x, t_est[0], sps)
+    origin = t0 - sps * math.floor((t0 - buf.base - buf.n_taps) / sps - 2)
+    n_sym = int((start - origin) / sps) + len(plan.periodic) + min(len(plan.known), LS_SYMBOLS)
+    n_sym += _ALIGN_SEARCH + spec.eq_taps
+    t_grid = origin + half * np.arange(2 * n_sym)
+    if t_grid[-1] > buf.latest_time():
+        return None
+    y = buf.at(t_grid) * np.exp(-1j * omega * (t_grid - origin) / half)
+    gain = 1.0 / math.sqrt(max(float(np.mean(np.abs(y) ** 2)), 1e-20))
+    y *= gain
+    expected = round((start - origin) / sps) + len(plan.periodic)
+    k0 = _align(y, plan, expected, spec.eq_taps)
+    if k0 is None:
+        return None
+    best = _train(y, plan, k0, spec.eq_taps)
+    if best is None or best[2] > _MAX_MSE:
+        return None
+    taps, k_start, mse = best
+    n_ls = min(len(plan.known), LS_SYMBOLS)
+    return Acquired(origin=origin, half=half, omega=omega, gain=gain, taps=taps,
+                    known_start=k_start, trained_symbols=n_ls, mse=mse)
+
+
+def _frequency(x: NDArray[np.complex128], n_sym: int) -> float:
+    """Carrier offset in radians per T/2 sample, from the period-4 repetition."""
+    coarse = np.angle(np.sum(x[4:] * np.conj(x[:-4]))) / 4.0
+    lag = 4 * max(1, n_sym // 4)
+    rot = np.exp(-1j * coarse * lag)
+    fine = np.angle(np.sum(x[lag:] * np.conj(x[:-lag])) * rot) / lag
+    return float(coarse + fine)
+
+
+def _timing(x: NDArray[np.complex128], t_first: float, sps: float) -> float:
+    """Time (samples) of one symbol centre, from the +-baud/2 lines."""
+    v = x - np.mean(x)
+    m = np.arange(len(v))
+    c1 = np.sum(v * np.exp(-0.5j * np.pi * m))
+    c2 = np.sum(v * np.exp(0.5j * np.pi * m))
+    return t_first - sps * float(np.angle(c1 * np.conj(c2))) / (2.0 * np.pi)
+
+
+def _windows(y: NDArray[np.complex128], ks: NDArray[np.int64], n_taps: int) -> NDArray[
+        np.complex128]:
+    """Equaliser input rows (oldest first) for symbols ``ks``: y[2k+h-n+1 .. 2k+h]."""
+    h = n_taps // 2
+    idx = (2 * ks + h - n_taps + 1)[:, None] + np.arange(n_taps)[None, :]
+    rows: NDArray[np.complex128] = y[idx]
+    return rows
+
+
+def _align(y: NDArray[np.complex128], plan: TrainingPlan, expected: int,
+           n_taps: int) -> int | None:
+    j = min(64, len(plan.known))
+    ref = plan.known[:j] - np.mean(plan.known[:j])
+    lo = max(n_taps, expected - _ALIGN_SEARCH)
+    hi = expected + _ALIGN_SEARCH
+    on_time = y[0::2]
+    if hi + j > len(on_time):
+        return None
+    scores = [abs(np.vdot(ref, on_time[k:k + j])) for k in range(lo, hi + 1)]
+    return lo + int(np.argmax(scores))
+
+
+def _train(y: NDArray[np.complex128], plan: TrainingPlan, k0: int,
+           n_taps: int) -> tuple[NDArray[np.complex128], int, float] | None:
+    n_ls = min(len(plan.known), LS_SYMBOLS)
+    d = plan.known[:n_ls]
+    best: tuple[NDArray[np.complex128], int, float] | None = None
+    for k in (k0 - 1, k0, k0 + 1):
+        ks = np.arange(k, k + n_ls)
+        if 2 * ks[0] + n_taps // 2 - n_taps + 1 < 0 or 2 * ks[-1] + n_taps // 2 >= len(y):
+            continue
+        a = _windows(y, ks, n_taps)
+        ah = a.conj().T
+        w: NDArray[np.complex128] = np.linalg.solve(
+            ah @ a + _RIDGE * n_ls * np.eye(n_taps), ah @ d).astype(np.complex128)
+        err = a @ w - d
+        mse = float(np.mean(np.abs(err) ** 2) / np.mean(np.abs(d) ** 2))
+        if best is None or mse < best[2]:
+            best = (w, k, mse)
+    return best
+

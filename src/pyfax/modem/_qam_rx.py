@@ -1,0 +1,247 @@
+"""The shared receiver of the linear modems (V.27ter, V.29; V.17 plugs in a trellis decider).
+
+How it works:
+    carrier detect (power with hysteresis, default cutoff -43 dBm0) ->
+    mixing to baseband -> matched filter at T/2-spaced times (``_qam_frontend``)
+    -> training acquisition (``_qam_acquire``: find the periodic segment,
+    measure carrier offset and symbol timing, align on the known symbols,
+    least-squares equaliser = the AGC and the first equaliser) -> tracking,
+    block by block of ``block_symbols`` symbols (default 16):
+
+    * derotate the new T/2 samples by the carrier phase ramp (phase, and
+      frequency as phase per sample),
+    * equalise with the fractionally spaced equaliser (one matrix product),
+    * decide: the rest of the known symbols first, then the ``SymbolDecider``
+      hook (slicer and differential decoder, or a trellis decoder),
+    * update, once per block and vectorised: the equaliser (normalised LMS
+      on the block's errors), the carrier loop (second order, on the mean
+      phase error), the symbol timing (second order, Gardner's detector on
+      the T/2 samples before the equaliser),
+    * descramble the line bits; the ``ones_symbols`` of scrambled ones after
+      the known symbols must come out as ones, or training failed.
+
+Hooks: a modem supplies a ``ModemProfile`` (``_qam_spec``): its spec, its
+training plan, its symbol encoder/decider and its scrambler. Nothing else
+here is modem-specific.
+
+Determinism: samples are consumed in units fixed by the symbol grid (a block
+is processed when all its samples have arrived), so the output never depends
+on how the audio was cut into ``rx()`` calls. The receiver never raises on
+what it hears; noise, silence and garbage only produce status events.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.errors import ModemError
+from pyfax.modem._qam_acquire import (
+    SCORE_WINDOW,
+    acquire,
+    acquire_needs_samples,
+    periodic_score,
+)
+from pyfax.modem._qam_frontend import BasebandBuffer, CarrierDetector
+from pyfax.modem._qam_spec import ModemProfile
+from pyfax.modem._qam_track import Tracker
+from pyfax.modem.base import Bits, ModemEvent, ModemStatus, RxResult, Samples
+
+__all__ = ["LinearReceiver"]
+
+_SCORE_THRESHOLD = 0.8
+_SEARCH_CHUNK = 64  # T/2 samples scored per step
+
+
+class _Mode(enum.Enum):
+    IDLE = "idle"
+    SEARCH = "search"
+    ACQUIRE = "acquire"
+    TRACK = "track"
+
+
+class LinearReceiver:
+    """A streaming PSK/QAM receiver driven by a :class:`ModemProfile`.
+
+    Args:
+        profile: the modem and rate.
+        cutoff_dbm0: carrier-detect level (default: the spec's, -43 dBm0).
+        block_symbols: symbols per tracking block (loop update interval).
+    """
+
+    def __init__(self, profile: ModemProfile, *, cutoff_dbm0: float | None = None,
+                 block_symbols: int = 16) -> None:
+        if not 1 <= block_symbols <= 256:
+            raise ModemError(f"block_symbols {block_symbols} is out of range 1..256")
+        self.profile = profile
+        self.spec = profile.spec
+        cutoff = self.spec.cutoff_dbm0 if cutoff_dbm0 is None else cutoff_dbm0
+        if not -70.0 <= cutoff <= 0.0:
+            raise ModemError(f"carrier cutoff {cutoff} dBm0 is outside -70..0 dBm0")
+        self._cd = CarrierDetector(cutoff)
+        self._bb = BasebandBuffer(self.spec)
+        self._plan = profile.new_plan()
+        self._block = block_symbols
+        self._half = float(self.spec.samples_per_symbol) / 2.0
+        self._n = 0
+        self._mode = _Mode.IDLE
+        self._events: list[ModemEvent] = []
+        self._bits: list[Bits] = []
+        self._tracker: Tracker | None = None
+        self._failed_reported = False
+        self._search_origin = 0.0
+        self._search_m = 0
+        self._search_hist = np.zeros(0, np.complex128)
+        self._search_deadline = 0
+        self._acq_start = 0.0
+
+    @property
+    def trained(self) -> bool:
+        """True while the receiver is trained and delivering data."""
+        return self._tracker is not None and self._tracker.trained
+
+    def rx(self, samples: Samples) -> RxResult:
+        """Demodulate a block of any length; never raises on noise or garbage."""
+        raw = np.asarray(samples)
+        if raw.ndim != 1:
+            raise ModemError(f"rx() wants a 1-D block of samples, got shape {raw.shape}")
+        x = np.clip(raw.astype(np.float64), -32768.0, 32767.0)
+        power = self._cd.power(x)
+        pos = 0
+        while pos < len(x):
+            change = self._cd.next_change(power, pos)
+            self._feed(x[pos:change])
+            if change < len(x):
+                self._toggle(self._n)
+            pos = change
+        bits = np.concatenate(self._bits) if self._bits else np.zeros(0, np.uint8)
+        result = RxResult(bits=bits.astype(np.uint8), events=self._events)
+        self._bits, self._events = [], []
+        return result
+
+    # -- carrier and state machine ------------------------------------------
+
+    def _feed(self, x: NDArray[np.float64]) -> None:
+        if len(x) == 0:
+            return
+        self._bb.append(x, keep_from=self._keep_from())
+        self._n += len(x)
+        progressed = True
+        while progressed:
+            if self._mode is _Mode.SEARCH:
+                progressed = self._search()
+            elif self._mode is _Mode.ACQUIRE:
+                progressed = self._try_acquire()
+            elif self._mode is _Mode.TRACK:
+                progressed = self._track()
+            else:
+                progressed = False
+
+    def _keep_from(self) -> int:
+        margin = self._bb.n_taps + 8
+        if self._mode is _Mode.IDLE:
+            return self._n - 4 * margin
+        if self._mode is _Mode.SEARCH:
+            t = self._search_origin + self._half * (self._search_m - SCORE_WINDOW - 16)
+            return math.floor(t) - margin
+        if self._mode is _Mode.ACQUIRE:
+            return math.floor(self._acq_start - 64 * self._half) - 4 * margin
+        assert self._tracker is not None
+        return math.floor(self._tracker.t_next) - margin
+
+    def _toggle(self, n: int) -> None:
+        if not self._cd.up:
+            self._cd.up = True
+            self._events.append(ModemEvent(ModemStatus.CARRIER_UP, n))
+            self._failed_reported = False
+            self._start_search(float(n))
+            return
+        self._cd.up = False
+        if self._tracker is not None and self._tracker.trained:
+            self._bits.append(self._tracker.flush())
+        self._tracker = None
+        self._mode = _Mode.IDLE
+        self._events.append(ModemEvent(ModemStatus.CARRIER_DOWN, n))
+
+    def _fail(self) -> None:
+        if not self._failed_reported:
+            self._failed_reported = True
+            self._events.append(ModemEvent(ModemStatus.TRAINING_FAILED, self._n))
+
+    # -- finding and acquiring the training -------------------------------------
+
+    def _start_search(self, origin: float) -> None:
+        self._mode = _Mode.SEARCH
+        self._tracker = None
+        self._search_origin = origin - 4 * self._half
+        self._search_m = 0
+        self._search_hist = np.zeros(0, np.complex128)
+        plan = self._plan
+        span = len(plan.periodic) + len(plan.known) + plan.ones_symbols + 100
+        self._search_deadline = 2 * span
+
+    def _search(self) -> bool:
+        """Score the next chunk of T/2 samples; switch to ACQUIRE on a periodic segment."""
+        m0 = self._search_m
+        times = self._search_origin + self._half * np.arange(m0, m0 + _SEARCH_CHUNK,
+                                                             dtype=np.float64)
+        if times[-1] > self._bb.latest_time():
+            return False
+        if times[0] - self._bb.centre - self._bb.n_taps < self._bb.base:
+            self._search_m += _SEARCH_CHUNK  # history dropped: skip ahead
+            return True
+        hist = np.concatenate([self._search_hist, self._bb.at(times)])
+        first_m = m0 + _SEARCH_CHUNK - len(hist)
+        scores = periodic_score(hist) if len(hist) > SCORE_WINDOW + 4 else np.zeros(0)
+        hits = np.flatnonzero(scores >= _SCORE_THRESHOLD)
+        self._search_m = m0 + _SEARCH_CHUNK
+        self._search_hist = hist[-(SCORE_WINDOW + 4):]
+        if hits.size:
+            self._acq_start = self._search_origin + self._half * (first_m + int(hits[0]))
+            self._mode = _Mode.ACQUIRE
+        elif self._search_m > self._search_deadline:
+            self._fail()
+        return True
+
+    def _try_acquire(self) -> bool:
+        need = self._acq_start + acquire_needs_samples(self.spec, self._plan)
+        if self._bb.latest_time() < need:
+            return False
+        acq = acquire(self._bb, self._acq_start, self.spec, self._plan)
+        if acq is None:
+            self._resume_search_after_failure()
+            return True
+        self._tracker = Tracker(self.profile, self._plan, acq, self._bb, self._block)
+        self._mode = _Mode.TRACK
+        return True
+
+    def _resume_search_after_failure(self) -> None:
+        self._fail()
+        skip = self._acq_start + self._half * 2 * len(self._plan.periodic)
+        self._start_search(skip)
+        self._search_deadline = 0  # already reported
+
+    # -- tracking -------------------------------------------------------------
+
+    def _track(self) -> bool:
+        tracker = self._tracker
+        assert tracker is not None
+        bits = tracker.step()
+        if bits is None:
+            return False
+        was_trained = tracker.trained
+        if tracker.verdict is not None and not tracker.reported:
+            tracker.reported = True
+            if tracker.verdict:
+                self._events.append(ModemEvent(ModemStatus.TRAINING_SUCCEEDED,
+                                               math.floor(tracker.t_next)))
+            else:
+                self._resume_search_after_failure()
+                return True
+        if was_trained and len(bits):
+            self._bits.append(bits)
+        return True
+

@@ -1,0 +1,172 @@
+"""Tracking loop of the linear-modem receiver: equaliser, carrier and timing.
+
+How it works:
+    The loop runs in blocks of ``B`` symbols; within a block nothing adapts,
+    so each step is a handful of vectorised operations:
+
+    1. the new T/2 matched-filter samples, at times ``t_next + k * half``,
+       derotated by the carrier phase ramp ``theta + k * omega``;
+    2. equaliser outputs ``y = X @ w``, one row of ``X`` per symbol (the
+       ``n`` T/2 samples around it, oldest first);
+    3. references: the known training symbols while they last, then the
+       decider hook's reference points (and its line bits);
+    4. updates from the block's errors ``e = ref - y``: normalised LMS
+       ``w += mu X^H e / (B |x|^2)``; carrier loop ``theta += a * p``,
+       ``omega += a^2/4 * p / (2B)`` with ``p`` the mean phase error;
+       timing loop on Gardner's detector ``Re{x*[2k-1] (x[2k] - x[2k-2])}``,
+       moving ``t_next`` and the T/2 spacing ``half``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.modem._qam_acquire import Acquired
+from pyfax.modem._qam_frontend import BasebandBuffer
+from pyfax.modem._qam_spec import ModemProfile, TrainingPlan
+from pyfax.modem.base import Bits
+
+__all__ = ["Tracker"]
+
+_MU_TRAIN = 0.08
+_MU_DATA = 0.03
+_PLL_ALPHA = 0.4
+_TIMING_KP = 0.05
+_TIMING_KI = 0.002
+_KNOWN_MSE_SYMBOLS = 64
+_MAX_KNOWN_MSE = 0.1
+_MAX_ONES_ERROR_RATE = 0.02
+
+
+class Tracker:
+    """The trained part of the receiver, from the end of the least-squares fit on."""
+
+    def __init__(self, profile: ModemProfile, plan: TrainingPlan, acq: Acquired,
+                 bb: BasebandBuffer, block_symbols: int) -> None:
+        spec = profile.spec
+        self._bb = bb
+        self._plan = plan
+        self._n = spec.eq_taps
+        self._h = self._n // 2
+        self._block = block_symbols
+        self._bps = spec.bits_per_symbol
+        self._w = acq.taps.astype(np.complex128).copy()
+        self._gain = acq.gain
+        self._half = acq.half
+        self._omega = acq.omega
+        self._k = acq.known_start + acq.trained_symbols
+        self._known0 = acq.known_start
+        self._known_end = acq.known_start + len(plan.known)
+        m_first = 2 * self._k + self._h - self._n - 1
+        m_next = 2 * self._k + self._h
+        m = np.arange(m_first, m_next)
+        self._x = bb.at(acq.origin + self._half * m) * acq.gain * np.exp(-1j * acq.omega * m)
+        self._m_next = m_next
+        self.t_next = acq.origin + self._half * m_next
+        self._theta = acq.omega * m_next
+        self._decider = profile.new_decider()
+        self._descrambler = profile.new_descrambler()
+        self._ones_left = plan.ones_symbols * self._bps
+        self._ones_zeros = 0
+        self._known_err = 0.0
+        self._known_pow = 0.0
+        self.trained = False
+        self.verdict: bool | None = None
+        self.reported = False
+
+    def step(self) -> Bits | None:
+        """Process the next block if its samples have arrived; its data bits, or None."""
+        b, n, h = self._block, self._n, self._h
+        k0 = self._k
+        m_end = 2 * (k0 + b - 1) + h
+        cnt = m_end + 1 - self._m_next
+        steps = np.arange(cnt)
+        times = self.t_next + self._half * steps
+        if times[-1] > self._bb.latest_time():
+            return None
+        phase = self._theta + self._omega * steps
+        x_new = self._bb.at(times) * (self._gain * np.exp(-1j * phase))
+        self.t_next = float(times[-1]) + self._half
+        self._theta = float(phase[-1]) + self._omega
+        x = np.concatenate([self._x, x_new])
+        base = m_end + 1 - len(x)
+        ks = np.arange(k0, k0 + b)
+        rows = (2 * ks + h - n + 1 - base)[:, None] + np.arange(n)[None, :]
+        xw = x[rows]
+        y = xw @ self._w
+        refs, line_bits, n_known = self._references(ks, y)
+        err = refs - y
+        self._adapt(xw, err, y, refs, n_known)
+        self._adjust_timing(x, ks, base)
+        self._x = x[-(n + 2):]
+        self._m_next = m_end + 1
+        self._k = k0 + b
+        return self._bits(line_bits)
+
+    def flush(self) -> Bits:
+        """Data bits still held by the decider (carrier went down)."""
+        return self._bits(self._decider.flush()) if self.trained else np.zeros(0, np.uint8)
+
+    # -- internals -------------------------------------------------------------
+
+    def _references(self, ks: NDArray[np.int64], y: NDArray[np.complex128]) -> tuple[
+            NDArray[np.complex128], Bits, int]:
+        n_known = int(np.count_nonzero(ks < self._known_end))
+        refs = np.empty(len(ks), np.complex128)
+        if n_known:
+            j0 = int(ks[0]) - self._known0
+            refs[:n_known] = self._plan.known[j0:j0 + n_known]
+            tail = ks[:n_known] >= self._known_end - _KNOWN_MSE_SYMBOLS
+            e = refs[:n_known][tail] - y[:n_known][tail]
+            self._known_err += float(np.sum(np.abs(e) ** 2))
+            self._known_pow += float(np.sum(np.abs(refs[:n_known][tail]) ** 2))
+        line_bits = np.zeros(0, np.uint8)
+        if n_known < len(ks):
+            decided, line_bits = self._decider.decide(y[n_known:])
+            refs[n_known:] = decided
+        return refs, line_bits, n_known
+
+    def _adapt(self, xw: NDArray[np.complex128], err: NDArray[np.complex128],
+               y: NDArray[np.complex128], refs: NDArray[np.complex128], n_known: int) -> None:
+        b = len(err)
+        power = float(np.vdot(xw, xw).real) / b
+        mu = _MU_TRAIN if n_known else _MU_DATA
+        floor = 0.1 * self._n  # a tenth of the trained level: silence cannot blow up the step
+        self._w += (mu / (b * max(power, floor))) * (xw.conj().T @ err)
+        p = float(np.mean(np.angle(y * np.conj(refs))))
+        self._theta += _PLL_ALPHA * p
+        self._omega += (_PLL_ALPHA**2 / 4.0) * p / (2 * b)
+
+    def _adjust_timing(self, x: NDArray[np.complex128], ks: NDArray[np.int64],
+                       base: int) -> None:
+        on = x[2 * ks - base]
+        mid = x[2 * ks - 1 - base]
+        prev = x[2 * ks - 2 - base]
+        # Normalised by the block's power, floored at a tenth of the trained
+        # level (1.0) so that silence or a fade cannot throw the loop.
+        te = float(np.mean((np.conj(mid) * (on - prev)).real) /
+                   max(float(np.mean(np.abs(on) ** 2)), 0.1))
+        te = min(max(te, -1.0), 1.0)
+        self.t_next -= _TIMING_KP * te * self._half
+        self._half *= 1.0 - _TIMING_KI * te * 0.01
+
+    def _bits(self, line_bits: Bits) -> Bits:
+        if len(line_bits) == 0:
+            return np.zeros(0, np.uint8)
+        bits = self._descrambler.process(line_bits)
+        if self._ones_left:
+            take = min(self._ones_left, len(bits))
+            self._ones_zeros += int(take - np.count_nonzero(bits[:take]))
+            self._ones_left -= take
+            bits = bits[take:]
+            if self._ones_left == 0:
+                self._decide_training()
+        return bits if self.trained else np.zeros(0, np.uint8)
+
+    def _decide_training(self) -> None:
+        total = self._plan.ones_symbols * self._bps
+        mse = self._known_err / max(self._known_pow, 1e-12)
+        ok = self._ones_zeros <= _MAX_ONES_ERROR_RATE * total and mse < _MAX_KNOWN_MSE
+        self.verdict = ok
+        self.trained = ok
