@@ -9,6 +9,7 @@ and :mod:`pyfax.modem._v17_training`, and the Viterbi decoder in
 
 from __future__ import annotations
 
+from pyfax.modem._v17_rx import V17Receiver
 from pyfax.modem._v17_tx import V17Transmitter
 
-__all__ = ["V17Transmitter"]
+__all__ = ["V17Receiver", "V17Transmitter"]
