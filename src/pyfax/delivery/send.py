@@ -11,13 +11,14 @@ delivered or has failed for good; with ``wait=False`` a worker runs them.
 
 from __future__ import annotations
 
-import importlib
+import email.utils
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from pyfax.addressing import FaxRecipient, Recipients, parse_recipients
 from pyfax.billing import Ledger, TariffTable
+from pyfax.compose import HeaderLine, compose
 from pyfax.delivery._calls import CallWatch
 from pyfax.delivery._pages import StoredPage, as_stored
 from pyfax.delivery.clock import Clock, SystemClock
@@ -105,7 +106,7 @@ def send(msg: Message, *, account: str, ledger: Ledger, backend: Backend,
             notifier.notify(rejected_notice(r.entry, r.reason, r.suggestion,
                                             subject=msg.subject, sender=msg.sender))
     email = list(parsed.email)
-    warnings = [str(w) for w in parsed.warnings]
+    warnings = [f"{w.entry}: {w.reason}" for w in parsed.warnings]
     if not parsed.fax:
         return SendReport(email, [], rejected, warnings)
     pages = compose_pages(msg, parsed.fax, options)
@@ -120,27 +121,34 @@ def send(msg: Message, *, account: str, ledger: Ledger, backend: Backend,
                         warnings=warnings)
 
 
-def _parse(msg: Message) -> Any:
-    addressing = importlib.import_module("pyfax.addressing")
-    return addressing.parse_recipients(to=msg.to, cc=msg.cc, bcc=msg.bcc)
+def _parse(msg: Message) -> Recipients:
+    return parse_recipients(to=msg.to or None, cc=msg.cc or None, bcc=msg.bcc or None)
 
 
-def compose_pages(msg: Message, fax: Sequence[Any], options: SendOptions) -> list[StoredPage]:
-    """Compose the message once into the pages every attempt will send."""
-    compose = importlib.import_module("pyfax.compose")
-    doc = compose.compose(msg.body, list(msg.attachments), resolution=options.resolution,
-                          paper=options.paper, header=options.header)
+def compose_pages(msg: Message, fax: Sequence[FaxRecipient],
+                  options: SendOptions) -> list[StoredPage]:
+    """Compose the message once into the pages every attempt will send.
+
+    The To line of page 1 names the fax recipients of To and Cc (never Bcc).
+    """
+    name, address = email.utils.parseaddr(msg.sender)
+    visible = [r.name or r.e164 for r in fax if r.field != "bcc"]
+    line = HeaderLine(sender_name=name or address, sender_number=options.ident)
+    doc = compose(msg.body, list(msg.attachments), resolution=options.resolution,
+                  paper=options.paper, header=options.header, subject=msg.subject or None,
+                  sender=msg.sender or None, to=", ".join(visible) or None, header_line=line)
     return [as_stored(p) for p in doc.pages]
 
 
 def _queue(store: JobStore, msg: Message, account: str, pages: Sequence[StoredPage],
-           fax: Sequence[Any], retry: RetryPolicy, options: SendOptions, clock: Clock) -> int:
+           fax: Sequence[FaxRecipient], retry: RetryPolicy, options: SendOptions,
+           clock: Clock) -> int:
     now_s = clock.now()
     message_id = store.add_message(account=account, sender=msg.sender, subject=msg.subject,
                                    ident=options.ident, pages=pages, now_s=now_s)
     for r in fax:
-        store.add_job(message_id, e164=r.e164, name=getattr(r, "name", "") or "",
-                      field=str(getattr(r, "field", "to")), max_attempts=retry.attempts,
+        store.add_job(message_id, e164=r.e164, name=r.name or "",
+                      field=str(r.field), max_attempts=retry.attempts,
                       delays_s=retry.delays_s, modems=options.modems, ecm=options.ecm,
                       now_s=now_s)
     return message_id

@@ -210,7 +210,7 @@ class JobStore:
         when it is dialling under an expired lease (its worker died).
         """
         where = ("state IN (?, ?, ?) AND next_due_s <= ? "
-                 "AND (lease_until_s IS NULL OR lease_until_s < ?)")
+                 "AND (lease_until_s IS NULL OR lease_until_s <= ?)")
         params: list[object] = [*_OPEN_STATES, now_s, now_s]
         if message_ids is not None:
             where += f" AND message_id IN ({','.join('?' * len(message_ids))})"

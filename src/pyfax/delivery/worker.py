@@ -109,7 +109,7 @@ class Worker:
             due_s = self.store.next_due_s(message_ids)
             if due_s is None or not wait:
                 return
-            self.clock.sleep(max(0.0, due_s - self.clock.now()) + 1e-3)
+            self.clock.sleep(max(due_s - self.clock.now(), 1e-6))
 
     # --- recovery ----------------------------------------------------------------
 
