@@ -23,6 +23,7 @@ history, so output never depends on the block size, and memory is bounded.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
-from pyfax.modem._dsp import StreamingFir, dbm0_to_amplitude
+from pyfax.modem._dsp import dbm0_to_amplitude
 from pyfax.modem._fsk import FskSpec
 from pyfax.modem.base import SAMPLE_RATE_HZ, Bits, ModemEvent, ModemStatus, RxResult, Samples
 
@@ -88,8 +89,9 @@ class FskReceiver:
         self._amp_scale = 2.0 / (self._w * math.sqrt(1.0 + leak * leak))
         self._on_amp = dbm0_to_amplitude(cutoff_dbm0)
         self._off_amp = dbm0_to_amplitude(cutoff_dbm0 - _HYSTERESIS_DB)
-        self._fir_mark = StreamingFir(np.ones(self._w), complex_input=True)
-        self._fir_space = StreamingFir(np.ones(self._w), complex_input=True)
+        self._ones = np.ones(self._w)
+        self._tails = [np.zeros(self._w - 1, np.complex128), np.zeros(self._w - 1, np.complex128)]
+        self._crossings: list[float] = []  # absolute positions where d changes sign
         self._look = 2 * self._w + 2
         self._history = 3 * self._w + _P_OFF + 8
         self._lag = _P_OFF + 2 * self._w + 4
@@ -126,13 +128,30 @@ class FskReceiver:
             return
         steps = self.spec.phase_steps
         idx = (self._n_in + np.arange(x.size)) % steps
-        cm = self._fir_mark(x * self._lo_mark[idx])
-        cs = self._fir_space(x * self._lo_space[idx])
+        cm = self._boxcar(0, x * self._lo_mark[idx])
+        cs = self._boxcar(1, x * self._lo_space[idx])
         pm = cm.real**2 + cm.imag**2
         ps = cs.real**2 + cs.imag**2
-        self._d = np.concatenate([self._d, ps - pm])
+        d = ps - pm
+        last = self._d[-1] if self._d.size else 0.0
+        self._add_crossings(np.concatenate([[last], d]), self._n_in - 1)
+        self._d = np.concatenate([self._d, d])
         self._amp = np.concatenate([self._amp, np.sqrt(pm + ps) * self._amp_scale])
         self._n_in += x.size
+
+    def _boxcar(self, k: int, mixed: NDArray[np.complex128]) -> NDArray[np.complex128]:
+        """Sliding sum over ``W`` samples; each output is the same dot product whatever
+        the block size, so results are bit-exact across block sizes."""
+        ext = np.concatenate([self._tails[k], mixed])
+        self._tails[k] = ext[-(self._w - 1):]
+        return np.convolve(ext, self._ones, mode="valid")
+
+    def _add_crossings(self, d: Floats, first: int) -> None:
+        """Record where ``d`` (starting at absolute sample ``first``) changes sign."""
+        flips = np.flatnonzero(np.signbit(d[1:]) != np.signbit(d[:-1]))
+        if flips.size:
+            a0, a1 = d[flips], d[flips + 1]
+            self._crossings.extend((first + flips + a0 / (a0 - a1)).tolist())
 
     def _half_point(self, lo: int, hi: int, ref: float, rising: bool) -> float:
         """Absolute position in [lo, hi] where ``amp`` crosses ``ref / 2``, interpolated."""
@@ -216,15 +235,12 @@ class FskReceiver:
         hi = math.floor(t)
         if burst.end is not None:
             hi = min(hi, math.floor(burst.end - 1))
-        if hi - lo < 1:
+        xings = self._crossings
+        found = xings[bisect.bisect_left(xings, lo): bisect.bisect_left(xings, hi)]
+        if not found:
             return t
-        seg = self._d[lo - self._buf_start: hi - self._buf_start + 1]
-        flips = np.flatnonzero(np.signbit(seg[1:]) != np.signbit(seg[:-1]))
-        if flips.size == 0:
-            return t
-        a0, a1 = seg[flips], seg[flips + 1]
-        crossings = lo + flips + a0 / (a0 - a1)
-        err = float(np.mean(crossings - (t - self._t / 2)))
+        expected = t - self._t / 2
+        err = sum(found) / len(found) - expected
         gain = _GAIN_ACQUIRE if self._n_crossings < _N_ACQUIRE else _GAIN_TRACK
         self._n_crossings += 1
         return t + gain * err
@@ -241,3 +257,4 @@ class FskReceiver:
             self._d = self._d[drop:]
             self._amp = self._amp[drop:]
             self._buf_start += drop
+            del self._crossings[: bisect.bisect_left(self._crossings, self._buf_start)]
