@@ -42,7 +42,7 @@ def fit(w_in: float, h_in: float, box_w_in: float, box_h_in: float, frame: Frame
     >>> from pyfax.compose._geometry import Paper, Resolution
     >>> f = Frame.make(Paper.A4, Resolution.FINE, 0)
     >>> fit(11.0, 8.5, 8.0, 11.0, f)
-    Fit(rotate=True, width_px=1632, height_px=2075)
+    Fit(rotate=True, width_px=1632, height_px=2029)
     """
     def scale(w: float, h: float) -> float:
         s = min(box_w_in / w, box_h_in / h)

@@ -1,0 +1,136 @@
+"""Body text: wrapping, margins, pages, Unicode, HTML, the Subject block, empty bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from pyfax.compose import BodyFormat, compose
+from pyfax.compose._blocks import plain_blocks
+from pyfax.compose._fonts import Resolver, Style, font_chain
+from pyfax.compose._html import html_blocks
+from pyfax.errors import EmptyMessage
+
+NOW = dt.datetime(2026, 11, 26, 9, 30)
+MM = 196 / 25.4  # fine rows per mm
+PX_MM = 1728 / 215.0  # columns per mm
+
+
+def ink_box(page: np.ndarray) -> tuple[int, int, int, int]:
+    rows, cols = np.flatnonzero(page.any(axis=1)), np.flatnonzero(page.any(axis=0))
+    return int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
+
+
+def body(text: str, **kw: object) -> list[np.ndarray]:
+    return [p.image for p in compose(text, header=False, now=NOW, **kw).pages]  # type: ignore[arg-type]
+
+
+def test_long_line_wraps_inside_the_margins() -> None:
+    [page] = body("lorem ipsum dolor " * 100)
+    top, _bottom, left, right = ink_box(page)
+    assert left >= 19 * PX_MM and right <= 1728 - 19 * PX_MM
+    assert top >= 15 * MM
+    lines = np.flatnonzero(np.diff(page.any(axis=1).astype(int)) == 1)
+    assert len(lines) >= 20  # ~300 words wrap into many lines
+
+
+def test_long_body_makes_several_pages_with_bottom_margin() -> None:
+    pages = body("\n".join(f"line {i} " + "text " * 12 for i in range(200)))
+    assert len(pages) >= 3
+    for page in pages:
+        _top, bottom, _, _ = ink_box(page)
+        assert bottom <= page.shape[0] - 14 * MM
+
+
+def test_size_is_about_11_pt() -> None:
+    [page] = body("H")
+    top, bottom, _, _ = ink_box(page)
+    cap_pt = (bottom - top + 1) / 196 * 72
+    assert 7.0 < cap_pt < 9.0  # DejaVu cap height is 0.73 em: 8 pt at 11 pt
+
+
+@pytest.mark.parametrize("text", [
+    "Dutch: één, coöperatie, ĳsje, reünie, België",
+    "French: façade, garçon, élève, où, Noël, cœur, æ, « guillemets »",
+    "German: Größe, Straße, Äpfel, Öl, Übermut",
+    "Greek/Cyrillic: αβγ Ωμέγα, Привет",
+])
+def test_european_diacritics_render_without_fallback(text: str) -> None:
+    doc = compose(text, header=False, now=NOW)
+    assert doc.warnings == ()
+    resolver = Resolver(font_chain(Style.REGULAR))
+    assert all(resolver.resolve(ch)[1] == ch for ch in text)
+    plain = text.encode("ascii", "ignore").decode()
+    assert not np.array_equal(doc.pages[0].image, body(plain)[0])
+
+
+def test_decomposed_accents_print_like_precomposed() -> None:
+    assert np.array_equal(body("e\u0301te\u0301 Gro\u0308\u00dfe")[0], body("été Größe")[0])
+
+
+def test_character_without_a_font_is_replaced_and_reported() -> None:
+    chain = font_chain(Style.REGULAR)
+    missing = next(ch for ch in "\U0001d11e\U00013000\u4e2d\uac00"
+                   if not any(ord(ch) in f.coverage for f in chain))
+    doc = compose(f"A {missing} B", header=False, now=NOW)
+    assert len(doc.warnings) == 1 and f"U+{ord(missing):04X}" in doc.warnings[0]
+    replaced = body("A \ufffd B")[0]
+    assert np.array_equal(doc.pages[0].image, replaced)
+
+
+def test_subject_block_on_page_one() -> None:
+    plain = body("Hello there")[0]
+    block = body("Hello there", subject="Quote 42", sender="Alice", to="Bob")[0]
+    assert ink_box(block)[0] == ink_box(plain)[0]  # the block starts where text started
+    assert ink_box(block)[1] > ink_box(plain)[1] + 3 * 11 * 1.3 / 72 * 196  # text moved down
+    rule_rows = np.flatnonzero(block.sum(axis=1) > 0.6 * (1728 - 2 * 20 * PX_MM))
+    assert rule_rows.size >= 1  # the rule under the block
+
+
+def test_html_body_like_text_and_scripts_dropped() -> None:
+    html = ("<html><head><style>p{color:red}</style><title>T</title></head><body>"
+            "<script>alert('x')</script><p>Hello   <b>bold</b> world</p>"
+            "<ul><li>one</li><li>two</li></ul><ol><li>first</li></ol>"
+            "line<br>break &amp; &eacute;t&eacute;<table><tr><td>a</td><td>b</td></tr></table>"
+            "</body></html>")
+    blocks = html_blocks(html)
+    text = "\n".join(b.text for b in blocks)
+    assert "alert" not in text and "color" not in text and "T\n" not in text
+    assert "Hello bold world" in text and "break & été" in text
+    bullets = [b.bullet for b in blocks if b.bullet]
+    assert bullets == ["\u2022", "\u2022", "1."]
+    bold = [s.text for b in blocks for s in b.spans if s.style is Style.BOLD]
+    assert bold == ["bold"]
+    assert np.array_equal(body("<p>Hello world</p>")[0], body("Hello world")[0])
+    assert not np.array_equal(body("<p>a<br>b</p>")[0], body("<p>a b</p>")[0])
+
+
+def test_body_format_can_be_forced() -> None:
+    as_text = body("<p>x</p>", body_format=BodyFormat.TEXT)[0]
+    as_html = body("<p>x</p>", body_format=BodyFormat.HTML)[0]
+    assert not np.array_equal(as_text, as_html)
+
+
+def test_plain_text_keeps_lines_and_indent() -> None:
+    blocks = plain_blocks("a\r\n\tb\n\n\n")
+    assert [b.text for b in blocks] == ["a", "        b"]
+
+
+def test_empty_body_makes_no_page(inputs: SimpleNamespace) -> None:
+    png = ("p.png", inputs.encode(inputs.photo(50, 50)))
+    assert [p.source for p in compose("", [png]).pages] == ["p.png"]
+    assert [p.source for p in compose("  \n ", [png], subject="S").pages] == ["p.png"]
+    assert [p.source for p in compose("<p> </p><script>x</script>", [png]).pages] == ["p.png"]
+    with pytest.raises(EmptyMessage):
+        compose(None, [])
+    asked = compose(None, always_body_page=True, subject="Cover")
+    assert len(asked.pages) == 1 and asked.pages[0].image.any()
+
+
+def test_wrapping_is_the_same_at_every_resolution() -> None:
+    text = "\n".join("word " * (i % 30) for i in range(150))
+    counts = {r: len(compose(text, resolution=r).pages) for r in ("standard", "fine", "r400")}
+    assert len(set(counts.values())) == 1
