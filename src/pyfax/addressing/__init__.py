@@ -14,6 +14,7 @@ Example::
     r.errors[0].reason       # 'remove the 0 before the area code: <3222345678@fax>'
 """
 
+from pyfax.addressing._numbers import country_name
 from pyfax.addressing.address import FAX_DOMAIN, AddressPolicy, FaxAddress
 from pyfax.addressing.recipients import (
     AddressProblem,
@@ -34,5 +35,6 @@ __all__ = [
     "Field",
     "InvalidFaxAddress",
     "Recipients",
+    "country_name",
     "parse_recipients",
 ]

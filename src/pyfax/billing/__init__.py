@@ -44,6 +44,7 @@ from pyfax.billing.fx import ExchangeRate
 from pyfax.billing.gateway import Card, ChargeReceipt, PaymentGateway, RefundReceipt, TestGateway
 from pyfax.billing.ledger import MINIMUM_TO_SEND, Ledger
 from pyfax.billing.money import Money
+from pyfax.billing.paths import default_db_path, ensure_db_path
 from pyfax.billing.records import (
     Account,
     Balance,
@@ -80,5 +81,7 @@ __all__ = [
     "Tariff",
     "TariffTable",
     "TestGateway",
+    "default_db_path",
+    "ensure_db_path",
     "topup",
 ]
