@@ -22,6 +22,7 @@ from types import TracebackType
 
 from pyfax.billing import _rows, fx
 from pyfax.billing._store import connect, write_txn
+from pyfax.billing._write import close_hold, insert_entry, repeat_close
 from pyfax.billing.money import Money, check_currency, from_minor, to_minor
 from pyfax.billing.records import (
     Account,
@@ -29,7 +30,6 @@ from pyfax.billing.records import (
     Entry,
     EntryKind,
     Hold,
-    HoldState,
     Settlement,
 )
 from pyfax.errors import (
@@ -194,7 +194,8 @@ class Ledger:
                     f"{from_minor(available, cur)} {cur}",
                     shortfall=from_minor(-(available + minor), cur), currency=cur,
                 )
-            return self._insert(name, EntryKind.ADJUSTMENT, minor, 0, reference, None, note)
+            return insert_entry(self._conn, name, EntryKind.ADJUSTMENT, minor, 0, reference,
+                                now=self._now(), note=note)
 
     def _append_credit(
         self, kind: EntryKind, name: str, amount: Amount, reference: str, note: str
@@ -205,7 +206,8 @@ class Ledger:
             found = self._existing(kind, reference, name, minor, 0)
             if found is not None:
                 return found
-            return self._insert(name, kind, minor, 0, reference, None, note)
+            return insert_entry(self._conn, name, kind, minor, 0, reference, now=self._now(),
+                                note=note)
 
     # -- sending ----------------------------------------------------------
 
@@ -252,7 +254,8 @@ class Ledger:
                     f"{from_minor(available, cur)} {cur}",
                     shortfall=from_minor(minor - available, cur), currency=cur,
                 )
-            entry = self._insert(name, EntryKind.HOLD, 0, minor, reference, None, "")
+            entry = insert_entry(self._conn, name, EntryKind.HOLD, 0, minor, reference,
+                                 now=self._now())
             return _rows.hold_from_entry(self._conn, entry)
 
     def settle(self, hold: Hold, actual: Amount) -> Settlement:
@@ -272,8 +275,8 @@ class Ledger:
             asked = self._minor(actual, current.currency, allow_zero=True)
             state, closing = _rows.hold_state(self._conn, current.id)
             if closing is not None:
-                return self._repeat_settle(current, state, closing, asked)
-            return self._close(current, asked)
+                return repeat_close(self._conn, current, state, closing, asked)
+            return close_hold(self._conn, current, asked, now=self._now())
 
     def release(self, hold: Hold) -> Settlement:
         """Release a hold without charging. Releasing twice is harmless.
@@ -285,8 +288,8 @@ class Ledger:
             current = _rows.hold_by_id(self._conn, hold.id)
             state, closing = _rows.hold_state(self._conn, current.id)
             if closing is not None:
-                return self._repeat_settle(current, state, closing, 0)
-            return self._close(current, 0)
+                return repeat_close(self._conn, current, state, closing, 0)
+            return close_hold(self._conn, current, 0, now=self._now())
 
     def recover(
         self, resolve: Resolver | None = None, *, older_than_s: float = 0.0
@@ -368,60 +371,3 @@ class Ledger:
                 reference, f"{found.kind.value} of {found.amount} {cur} on {found.account!r}"
             )
         return found
-
-    def _insert(
-        self, name: str, kind: EntryKind, total_minor: int, held_minor: int, reference: str,
-        hold_id: int | None, note: str, requested_minor: int | None = None,
-    ) -> Entry:
-        cursor = self._conn.execute(
-            "INSERT INTO entries (account, kind, total_minor, held_minor, requested_minor, "
-            "reference, hold_id, created_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (name, kind.value, total_minor, held_minor, requested_minor, reference, hold_id,
-             self._now(), note),
-        )
-        entry = _rows.entry_by(self._conn, "e.id = ?", (cursor.lastrowid,))
-        assert entry is not None  # just inserted in this transaction
-        return entry
-
-    def _close(self, hold: Hold, asked: int) -> Settlement:
-        cur = hold.currency
-        held = to_minor(hold.amount, cur)
-        if asked == 0:
-            entry = self._insert(hold.account, EntryKind.RELEASE, 0, -held, hold.reference,
-                                 hold.id, "released")
-            state, charged = HoldState.RELEASED, 0
-        else:
-            others = _rows.available_minor(self._conn, hold.account)
-            charged = min(asked, held + others)
-            entry = self._insert(hold.account, EntryKind.CHARGE, -charged, -held, hold.reference,
-                                 hold.id, f"requested {from_minor(asked, cur)} {cur}", asked)
-            state = HoldState.CHARGED
-        return self._settlement(hold, state, entry, asked, charged)
-
-    def _repeat_settle(
-        self, hold: Hold, state: HoldState, closing: Entry, asked: int
-    ) -> Settlement:
-        cur = hold.currency
-        if state is HoldState.CHARGED:
-            before = _rows.requested_minor(self._conn, closing.id)
-            if asked != before:
-                raise HoldAlreadySettled(
-                    hold.reference, f"charged {closing.amount} {cur} for a requested "
-                    f"{from_minor(before, cur)} {cur}")
-            return self._settlement(hold, state, closing, asked, to_minor(closing.amount, cur))
-        if asked != 0:
-            raise HoldAlreadySettled(hold.reference, "released without charge")
-        return self._settlement(hold, state, closing, 0, 0)
-
-    def _settlement(
-        self, hold: Hold, state: HoldState, entry: Entry, asked: int, charged: int
-    ) -> Settlement:
-        cur = hold.currency
-        held = to_minor(hold.amount, cur)
-        closed = Hold(hold.id, hold.account, hold.amount, cur, hold.reference,
-                      hold.created_at, state)
-        return Settlement(
-            hold=closed, requested=from_minor(asked, cur), charged=from_minor(charged, cur),
-            released=from_minor(max(held - charged, 0), cur),
-            uncollected=from_minor(asked - charged, cur), entry=entry,
-        )
