@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -132,6 +133,11 @@ def test_garbage_never_raises(rng: np.random.Generator) -> None:
 def test_below_cutoff_is_ignored(bits: NDArray[np.uint8]) -> None:
     quiet = pyfax_tx(bits[:100], level_dbm0=-50.0)
     assert pyfax_rx(quiet)[1] == []
+    # the default cutoff is -43 dBm0: 1 dB either side decides
+    assert pyfax_rx(np.concatenate([pyfax_tx(bits[:100], level_dbm0=-44.0), TAIL]))[1] == []
+    above, statuses = pyfax_rx(np.concatenate([pyfax_tx(bits[:100], level_dbm0=-42.0), TAIL]))
+    assert statuses == [ModemStatus.CARRIER_UP, ModemStatus.CARRIER_DOWN]
+    assert np.array_equal(above, bits[:100])
     rx = V21Receiver(cutoff_dbm0=-55.0)
     res = rx.rx(np.concatenate([LEAD, quiet, TAIL]))
     assert np.array_equal(res.bits, bits[:100])
@@ -159,3 +165,31 @@ def test_pyfax_receives_spandsp(bits: NDArray[np.uint8], impairment: Callable[..
     assert got[0] == 1
     assert np.array_equal(got[1:1 + N_BITS], bits)
     assert statuses[0] is ModemStatus.CARRIER_UP
+
+
+def test_random_mixtures_in_random_blocks_never_raise_or_warn() -> None:
+    rng = np.random.default_rng(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(10):
+            parts = []
+            for kind in rng.integers(0, 4, 4):
+                n = int(rng.integers(1, 3000))
+                if kind == 0:
+                    parts.append(np.zeros(n, np.int16))
+                elif kind == 1:
+                    parts.append(rng.integers(-32768, 32768, n).astype(np.int16))
+                elif kind == 2:
+                    level = float(rng.uniform(-50, 0))
+                    parts.append(pyfax_tx(rng.integers(0, 2, 100).astype(np.uint8),
+                                          level_dbm0=level))
+                else:
+                    parts.append((rng.standard_normal(n) * rng.uniform(1, 3000)).astype(np.int16))
+            audio = np.concatenate(parts)
+            rx = V21Receiver()
+            i = 0
+            while i < len(audio):
+                step = int(rng.integers(0, 500))
+                res = rx.rx(audio[i:i + step])
+                assert set(res.bits.tolist()) <= {0, 1}
+                i += step
