@@ -140,3 +140,49 @@ def decode(data: bytes, width: int, rows: int, scheme: str) -> NDArray[np.bool_]
     if got != out.nbytes:
         raise RuntimeError(f"libtiff decoded {got} of {out.nbytes} bytes")
     return np.unpackbits(out, axis=1)[:, :width].astype(bool)
+
+
+def _get(lib: ctypes.CDLL, tif: int, tag: int, ctype: type) -> float:
+    value = ctype()
+    if lib.TIFFGetField(ctypes.c_void_p(tif), ctypes.c_uint32(tag), ctypes.byref(value)) != 1:
+        raise RuntimeError(f"TIFFGetField({tag}) failed")
+    return value.value  # type: ignore[no-any-return]
+
+
+def read_file(path: str) -> list[dict[str, object]]:
+    """Every page of a TIFF file as libtiff sees it: the image and its tags."""
+    lib = _lib()
+    lib.TIFFGetField.restype = ctypes.c_int
+    lib.TIFFReadDirectory.argtypes = [ctypes.c_void_p]
+    lib.TIFFReadScanline.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_uint32,
+        ctypes.c_uint16,
+    ]
+    tif = _open(lib, str(path), b"r")
+    pages: list[dict[str, object]] = []
+    try:
+        while True:
+            width = int(_get(lib, tif, _TAG_WIDTH, ctypes.c_uint32))
+            rows = int(_get(lib, tif, _TAG_LENGTH, ctypes.c_uint32))
+            image = np.zeros((rows, (width + 7) // 8), np.uint8)
+            for row in range(rows):
+                if lib.TIFFReadScanline(ctypes.c_void_p(tif), image[row].ctypes.data, row, 0) != 1:
+                    raise RuntimeError(f"TIFFReadScanline({row}) failed")
+            page: dict[str, object] = {
+                "image": np.unpackbits(image, axis=1)[:, :width].astype(bool),
+                "compression": int(_get(lib, tif, _TAG_COMPRESSION, ctypes.c_uint16)),
+                "photometric": int(_get(lib, tif, _TAG_PHOTOMETRIC, ctypes.c_uint16)),
+                "fillorder": int(_get(lib, tif, _TAG_FILLORDER, ctypes.c_uint16)),
+                "xres": _get(lib, tif, _TAG_XRES, ctypes.c_float),
+                "yres": _get(lib, tif, _TAG_YRES, ctypes.c_float),
+                "resunit": int(_get(lib, tif, _TAG_RESUNIT, ctypes.c_uint16)),
+            }
+            if page["compression"] == 3:
+                page["t4options"] = int(_get(lib, tif, _TAG_T4OPTIONS, ctypes.c_uint32))
+            pages.append(page)
+            if lib.TIFFReadDirectory(ctypes.c_void_p(tif)) != 1:
+                return pages
+    finally:
+        lib.TIFFClose(ctypes.c_void_p(tif))

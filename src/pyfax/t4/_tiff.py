@@ -10,7 +10,9 @@ page. The strips are coded by :mod:`pyfax.t4` itself; MR uses K = 4 above
 
 Reading hands the file to Pillow, so any compression and any number of
 pages works; pages that are not bilevel are converted to grey and dithered
-(Floyd-Steinberg) to bilevel.
+(Floyd-Steinberg) to bilevel. Resolution comes from XResolution,
+YResolution and ResolutionUnit (inch by default, centimetre converted); a
+file without one, or with no absolute unit, is taken as fax fine, 204 x 196.
 """
 
 from __future__ import annotations
@@ -58,11 +60,23 @@ def read_tiff(source: str | os.PathLike[str] | bytes | BinaryIO) -> list[TiffPag
         raise TiffError(f"cannot read TIFF: {e}") from e
 
 
+def _resolution_dpi(frame: Image.Image) -> tuple[float, float]:
+    """The frame's resolution in dpi; fax fine when absent or without a unit."""
+    tags = getattr(frame, "tag_v2", None)
+    if tags is not None:
+        xres, yres = float(tags.get(282, 0)), float(tags.get(283, 0))
+        per_inch = {2: 1.0, 3: 2.54}.get(int(tags.get(296, 2)), 0.0)  # TIFF default: inch
+        xres, yres = xres * per_inch, yres * per_inch
+    else:
+        dpi = frame.info.get("dpi") or (0.0, 0.0)
+        xres, yres = float(dpi[0]), float(dpi[1])
+    if xres > 0 and yres > 0:
+        return xres, yres
+    return DEFAULT_XRES_DPI, DEFAULT_YRES_DPI
+
+
 def _page_of(frame: Image.Image) -> TiffPage:
-    dpi = frame.info.get("dpi")
-    xres, yres = (float(dpi[0]), float(dpi[1])) if dpi else (0.0, 0.0)
-    if not (xres > 0 and yres > 0):
-        xres, yres = DEFAULT_XRES_DPI, DEFAULT_YRES_DPI
+    xres, yres = _resolution_dpi(frame)
     bilevel = frame if frame.mode == "1" else frame.convert("L").convert("1")
     image = ~np.asarray(bilevel, dtype=bool)
     return TiffPage(np.ascontiguousarray(image), xres, yres)
