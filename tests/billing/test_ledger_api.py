@@ -252,3 +252,40 @@ def test_recover_releases_stale_holds_and_keeps_fresh_ones(tmp_path: Path) -> No
     assert [h.reference for h in led.open_holds()] == ["job-3/attempt-1"]
     assert led.recover(older_than_s=600) == []
     assert led.balance("a").total == D("47.50")
+
+
+def test_one_ledger_shared_by_threads(tmp_path: Path) -> None:
+    import threading
+
+    led = Ledger(tmp_path / "c.db")
+    led.open_account("t")
+    led.credit("t", D("10.00"), reference="p")
+    refused: list[int] = []
+
+    def worker(w: int) -> None:
+        for k in range(20):
+            try:
+                h = led.hold("t", D("0.40"), reference=f"job-{w}-{k}/attempt-1")
+            except InsufficientCredit:
+                refused.append(w)
+                continue
+            led.settle(h, D("0.30"))
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    bal = led.balance("t")
+    n_charges = sum(e.kind is EntryKind.CHARGE for e in led.entries("t"))
+    assert bal.total == D("10.00") - n_charges * D("0.30") and bal.available >= 0
+    assert n_charges + len(refused) == 80
+    led.close()
+
+
+def test_closed_ledger_refuses(tmp_path: Path) -> None:
+    led = Ledger(tmp_path / "c.db")
+    led.open_account("a")
+    led.close()
+    with pytest.raises(BillingError, match="closed"):
+        led.balance("a")

@@ -85,7 +85,8 @@ def connect(path: str | Path, *, timeout_s: float) -> sqlite3.Connection:
     Returns:
         A connection in autocommit mode (transactions are explicit).
     """
-    conn = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None,
+                           check_same_thread=False)  # only so that close() can close it
     conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")

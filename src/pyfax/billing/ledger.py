@@ -14,6 +14,7 @@ or elsewhere writes an expiry.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -65,6 +66,10 @@ class Ledger:
             with the dated exchange rates.
         clock: returns the current UTC time (injectable for tests).
         timeout_s: how long a write waits for another process's lock.
+
+    One object may be shared by threads: each thread gets its own connection,
+    and SQLite's locking serialises them exactly as it does processes (an
+    in-memory ``":memory:"`` ledger is per thread, for tests only).
     """
 
     def __init__(
@@ -78,15 +83,37 @@ class Ledger:
         self.path = Path(path)
         self._minimum = minimum_to_send
         self._clock = clock
-        self._conn: sqlite3.Connection = connect(self.path, timeout_s=timeout_s)
+        self._timeout_s = timeout_s
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+        self._closed = False
         with write_txn(self._conn):
             fx.seed_defaults(self._conn)
 
     # -- lifecycle --------------------------------------------------------
 
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise BillingError(f"the ledger {self.path} is closed")
+            conn = connect(self.path, timeout_s=self._timeout_s)
+            self._local.conn = conn
+            with self._opened_lock:
+                self._opened.append(conn)
+        return conn
+
     def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
+        """Close the database connections (of every thread)."""
+        with self._opened_lock:
+            for conn in self._opened:
+                conn.close()
+            self._opened.clear()
+            self._closed = True
+        self._local = threading.local()
 
     def __enter__(self) -> Ledger:
         return self
