@@ -11,7 +11,7 @@ terminal, composition, addressing and billing (ARCHITECTURE.md)::
 
 from pyfax.delivery.clock import Clock, FakeClock, SystemClock
 from pyfax.delivery.message import Message
-from pyfax.delivery.notices import ListNotifier, Notice, NoticeKind, Notifier
+from pyfax.delivery.notices import ListNotifier, Notice, NoticeKind, Notifier, PrintNotifier
 from pyfax.delivery.policy import RetryPolicy
 from pyfax.delivery.report import (
     AttemptRecord,
@@ -37,6 +37,7 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "Notifier",
+    "PrintNotifier",
     "RecipientReport",
     "Rejected",
     "RetryPolicy",

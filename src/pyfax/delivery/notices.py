@@ -12,11 +12,11 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TextIO
 
 from pyfax.delivery.report import AttemptRecord
 
-__all__ = ["ListNotifier", "Notice", "NoticeKind", "Notifier", "delivered_notice",
+__all__ = ["ListNotifier", "Notice", "NoticeKind", "Notifier", "PrintNotifier", "delivered_notice",
            "failed_notice", "rejected_notice"]
 
 
@@ -64,6 +64,19 @@ class ListNotifier:
     def notify(self, notice: Notice) -> None:
         """Append ``notice``."""
         self.notices.append(notice)
+
+
+@dataclass
+class PrintNotifier:
+    """A notifier that prints each notice as a mail-like block to a text stream."""
+
+    stream: TextIO
+
+    def notify(self, notice: Notice) -> None:
+        """Print ``notice``."""
+        self.stream.write(f"--- notice ({notice.kind}) for {notice.e164} ---\n")
+        self.stream.write(notice.text + "\n\n")
+        self.stream.flush()
 
 
 _CHECKS = (

@@ -20,10 +20,12 @@ from pyfax.lines.impairments import (
 )
 from pyfax.lines.loopback import Behaviour, LoopbackBackend, LoopbackCall
 from pyfax.lines.pcm import PcmCall, PipePcmBackend, TcpPcmBackend, serve_tcp_once
+from pyfax.lines.spec import SPEC_HELP, open_backend
 from pyfax.lines.wav import Recording, WavRecorder, read_call
 
 __all__ = [
     "G711",
+    "SPEC_HELP",
     "Backend",
     "Behaviour",
     "Call",
@@ -42,6 +44,7 @@ __all__ = [
     "Recording",
     "TcpPcmBackend",
     "WavRecorder",
+    "open_backend",
     "read_call",
     "serve_tcp_once",
 ]

@@ -15,8 +15,8 @@ handle:
 How the remote knows where the call is without peeking into T.30: it
 counts its own transmit bursts (CED, DIS, then CFR after the training), as
 a line monitor would. Page data flows after the third burst, while the
-remote listens. Received pages are kept per call, and written as PNG when
-``out_dir`` is given.
+remote listens. Received pages are kept per call, and written as PNG and
+TIFF-F (MH) when ``out_dir`` is given.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pyfax.lines.base import CallProgress
 from pyfax.lines.impairments import Impairment, Stage, chain
 from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
 
-__all__ = ["Behaviour", "LoopbackBackend", "LoopbackCall"]
+__all__ = ["Behaviour", "LoopbackBackend", "LoopbackCall", "save_pages"]
 
 _SILENCE_RMS = 16.0  # below this a block counts as silent (about -66 dBm0)
 _BURST_GAP_N = 320  # 40 ms of silence separates two bursts (CED/DIS gap is 75 ms)
@@ -139,16 +139,33 @@ class LoopbackCall:
             save_pages(self.received_pages, self.out_dir)
 
 
-def save_pages(pages: Sequence[NDArray[np.bool_]], out_dir: Path) -> list[Path]:
-    """Write pages as ``page-NN.png`` (1-bit, black = True) in ``out_dir``."""
+def save_pages(pages: Sequence[NDArray[np.bool_]], out_dir: Path, *,
+               dpi: tuple[int, int] = (204, 196)) -> list[Path]:
+    """Write received pages as ``page-NN.png`` and one ``received.tif`` (TIFF-F, MH).
+
+    Args:
+        pages: the pages, True = black.
+        out_dir: the folder (created if missing).
+        dpi: the resolution recorded in the files.
+
+    Returns:
+        The files written (PNGs, then the TIFF); none when there are no pages.
+    """
     from PIL import Image
+
+    from pyfax.t4 import write_tiff
 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, page in enumerate(pages, start=1):
         path = out_dir / f"page-{i:02d}.png"
-        Image.fromarray(~np.asarray(page, dtype=np.bool_)).convert("1").save(path)
+        Image.fromarray(~np.asarray(page, dtype=np.bool_)).convert("1").save(path, dpi=dpi)
         paths.append(path)
+    if pages:
+        tiff = out_dir / "received.tif"
+        write_tiff(tiff, [np.asarray(p, dtype=np.bool_) for p in pages], "MH",
+                   xres_dpi=dpi[0], yres_dpi=dpi[1])
+        paths.append(tiff)
     return paths
 
 

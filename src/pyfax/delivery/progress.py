@@ -1,0 +1,116 @@
+"""Progress of a running call, for people: a live line on a terminal, plain lines otherwise.
+
+The worker calls the printer about once per second of line time with a
+:class:`~pyfax.delivery._calls.CallWatch`. What is shown comes from the
+terminal when it reports it (``terminal.progress`` with ``page``, ``pages``,
+``bytes_sent``, ``bytes_total`` and ``bit_rate``); otherwise the line time
+and the negotiated rate. The ETA is the remaining bytes at the current rate.
+On a TTY the line is redrawn in place; elsewhere one plain line is printed
+every ``plain_every_s`` seconds of line time, so logs stay short.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from pyfax.delivery._calls import CallWatch
+
+__all__ = ["ProgressPrinter", "Snapshot", "snapshot"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What is known about a running call."""
+
+    e164: str
+    attempt: int
+    line_time_s: float
+    page: int | None
+    pages: int
+    bytes_sent: int | None
+    bytes_total: int | None
+    bit_rate: int | None
+
+    @property
+    def eta_s(self) -> float | None:
+        """Seconds to send the remaining bytes at the current rate, if known."""
+        if self.bytes_sent is None or not self.bytes_total or not self.bit_rate:
+            return None
+        return max(0, self.bytes_total - self.bytes_sent) * 8 / self.bit_rate
+
+    def line(self) -> str:
+        """One human line, e.g. ``+32... try 1  page 2/3  41 kB/88 kB  14400 bit/s  ETA 26 s``."""
+        parts = [f"{self.e164} attempt {self.attempt}", f"line {self.line_time_s:5.0f} s"]
+        if self.page is not None:
+            parts.append(f"page {self.page}/{self.pages}")
+        if self.bytes_sent is not None:
+            total = f"/{self.bytes_total / 1000:.0f} kB" if self.bytes_total else ""
+            parts.append(f"{self.bytes_sent / 1000:.0f} kB{total}")
+        if self.bit_rate:
+            parts.append(f"{self.bit_rate} bit/s")
+        eta = self.eta_s
+        if eta is not None:
+            parts.append(f"ETA {eta:.0f} s")
+        return "  ".join(parts)
+
+
+def _int_or_none(obj: Any, name: str) -> int | None:
+    value = getattr(obj, name, None)
+    return None if value is None else int(value)
+
+
+def snapshot(watch: CallWatch) -> Snapshot:
+    """Read what the terminal reports about its progress."""
+    prog = getattr(watch.terminal, "progress", None)
+    return Snapshot(
+        e164=watch.e164, attempt=watch.attempt, line_time_s=watch.line_time_s,
+        page=_int_or_none(prog, "page"),
+        pages=_int_or_none(prog, "pages") or watch.n_pages,
+        bytes_sent=_int_or_none(prog, "bytes_sent"),
+        bytes_total=_int_or_none(prog, "bytes_total"),
+        bit_rate=_int_or_none(prog, "bit_rate"))
+
+
+class ProgressPrinter:
+    """Prints call progress: redrawn in place on a TTY, plain lines otherwise.
+
+    Args:
+        stream: where to print (default ``sys.stderr``).
+        tty: force TTY mode on or off (default: ask the stream).
+        plain_every_s: seconds of line time between plain lines.
+    """
+
+    def __init__(self, stream: TextIO | None = None, *, tty: bool | None = None,
+                 plain_every_s: float = 10.0) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.plain_every_s = plain_every_s
+        self._next_plain_s = 0.0
+        self._drawn = False
+        self._key: tuple[str, int] | None = None
+
+    def __call__(self, watch: CallWatch) -> None:
+        """Show the call's progress."""
+        key = (watch.e164, watch.attempt)
+        if key != self._key:  # a new call
+            if self._key is not None:
+                self.done()
+            self._key = key
+        text = snapshot(watch).line()
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + text)
+            self._drawn = True
+        elif watch.line_time_s >= self._next_plain_s:
+            self.stream.write(text + "\n")
+            self._next_plain_s = watch.line_time_s + self.plain_every_s
+        self.stream.flush()
+
+    def done(self) -> None:
+        """End the live line (call after the call)."""
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
+        self._next_plain_s = 0.0
