@@ -65,8 +65,8 @@ class FskTransmitter:
         self.spec = spec
         self.level_dbm0 = level_dbm0
         steps = spec.phase_steps
-        self._amplitude = dbm0_to_amplitude(level_dbm0)
-        self._sine = np.sin(2.0 * np.pi * np.arange(steps) / steps)
+        self._wave = to_int16(dbm0_to_amplitude(level_dbm0)
+                              * np.sin(2.0 * np.pi * np.arange(steps) / steps))
         self._step_mark = spec.mark_hz * steps // SAMPLE_RATE_HZ
         self._step_space = spec.space_hz * steps // SAMPLE_RATE_HZ
         self._queue = np.zeros(0, dtype=np.uint8)
@@ -124,4 +124,5 @@ class FskTransmitter:
         steps = np.where(line_bits == 1, self._step_mark, self._step_space)
         phase = (self._phase + np.cumsum(steps) - steps) % self.spec.phase_steps
         self._phase = int(phase[-1] + steps[-1]) % self.spec.phase_steps
-        return to_int16(self._amplitude * self._sine[phase])
+        wave: Samples = self._wave[phase]
+        return wave
