@@ -51,7 +51,7 @@ def test_default_db_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("PYFAX_DB", raising=False)
     assert main(["credit", "topup", "--account", "a", "--amount", "12.50", "--card",
                  "5555555555554444", "--exp", "01/31", "--cvc", "999"]) == EXIT_OK
-    assert (tmp_path / "home" / "pyfax.db").exists()
+    assert (tmp_path / "home" / "credit.db").exists()
     assert main(["credit", "balance", "--account", "nobody"]) == EXIT_USAGE
 
 

@@ -4,8 +4,8 @@
 :mod:`pyfax.billing.gateway` for its test card numbers) and credits the
 account exactly once per idempotency key; it prints the key so that an
 interrupted top-up can be retried safely with ``--idempotency-key``.
-The database is ``--db``, else ``$PYFAX_DB``, else ``$PYFAX_HOME/pyfax.db``,
-else ``~/.local/share/pyfax/pyfax.db``.
+The database is ``--db``, else ``$PYFAX_DB``, else ``$PYFAX_HOME/credit.db``,
+else ``~/.pyfax/credit.db`` (the ledger ``pyfax send`` and ``pyfax worker`` use).
 """
 
 from __future__ import annotations
