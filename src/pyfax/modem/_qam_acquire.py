@@ -35,6 +35,7 @@ from pyfax.modem._qam_spec import LinearModemSpec, TrainingPlan
 __all__ = ["Acquired", "acquire", "acquire_needs_samples", "periodic_score"]
 
 SCORE_WINDOW = 32  # T/2 samples: 16 symbols
+HISTORY_SYMBOLS = 16  # grid history kept before the periodic segment's start
 LS_SYMBOLS = 192
 _ALIGN_SEARCH = 24
 _MAX_MSE = 0.1
@@ -102,7 +103,10 @@ def acquire(buf: BasebandBuffer, start: float, spec: LinearModemSpec,
     omega = _frequency(x, n_est)
     x = x * np.exp(-1j * omega * np.arange(len(x)))
     t0 = _timing(x, t_est[0], sps)
-    origin = t0 - sps * math.floor((t0 - buf.base - buf.n_taps) / sps - 2)
+    # Symbol 0 of the grid: a symbol centre HISTORY_SYMBOLS before ``start``
+    # (taken from ``start``, never from the buffer, so that the outcome does
+    # not depend on how the audio was cut into blocks).
+    origin = t0 - sps * math.ceil((t0 - start) / sps + HISTORY_SYMBOLS)
     n_sym = int((start - origin) / sps) + len(plan.periodic) + min(len(plan.known), LS_SYMBOLS)
     n_sym += _ALIGN_SEARCH + spec.eq_taps
     t_grid = origin + half * np.arange(2 * n_sym)

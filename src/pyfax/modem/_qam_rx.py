@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
 from pyfax.modem._qam_acquire import (
+    HISTORY_SYMBOLS,
     SCORE_WINDOW,
     acquire,
     acquire_needs_samples,
@@ -141,14 +142,16 @@ class LinearReceiver:
                 progressed = False
 
     def _keep_from(self) -> int:
-        margin = self._bb.n_taps + 8
+        """Oldest sample any later step may read (generous, so never block-size dependent)."""
+        margin = 2 * self._bb.n_taps + 16
         if self._mode is _Mode.IDLE:
-            return self._n - 4 * margin
+            return self._n - margin - 64
         if self._mode is _Mode.SEARCH:
-            t = self._search_origin + self._half * (self._search_m - SCORE_WINDOW - 16)
+            t = self._search_origin + self._half * (self._search_m - SCORE_WINDOW - 80)
             return math.floor(t) - margin
         if self._mode is _Mode.ACQUIRE:
-            return math.floor(self._acq_start - 64 * self._half) - 4 * margin
+            back = (HISTORY_SYMBOLS + 8) * 2 * self._half
+            return math.floor(self._acq_start - back) - margin
         assert self._tracker is not None
         return math.floor(self._tracker.t_next) - margin
 
