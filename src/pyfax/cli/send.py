@@ -22,7 +22,7 @@ def add_account_args(p: argparse.ArgumentParser) -> None:
     from pyfax.delivery.paths import default_ledger_path, default_store_path
 
     p.add_argument("--account", default="default", help="prepaid account that pays")
-    p.add_argument("--ledger", type=Path, default=None,
+    p.add_argument("--ledger", "--db", dest="ledger", type=Path, default=None,
                    help=f"ledger file (default {default_ledger_path()})")
     p.add_argument("--store", type=Path, default=None,
                    help=f"job store file (default {default_store_path()})")

@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add ``pyfax worker``."""
     p = subparsers.add_parser("worker", help="run queued fax jobs", description=__doc__,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ledger", type=Path, default=None, help="ledger file")
+    p.add_argument("--ledger", "--db", dest="ledger", type=Path, default=None, help="ledger file")
     p.add_argument("--store", type=Path, default=None, help="job store file")
     add_backend_args(p)
     p.add_argument("--until-idle", action="store_true",

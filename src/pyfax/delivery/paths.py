@@ -1,8 +1,9 @@
 """Where the command line keeps its files when not told otherwise.
 
-Everything lives in ``$PYFAX_HOME`` (default ``~/.pyfax``): the ledger
-``credit.db`` (shared with ``pyfax credit``), the job store ``jobs.db`` and
-received faxes under ``received/``.
+The ledger is the pyfax database that ``pyfax credit`` uses too
+(:func:`pyfax.billing.default_db_path`: ``$PYFAX_DB``, else ``pyfax.db`` in
+``$PYFAX_HOME`` or the XDG data folder). The job store ``jobs.db`` sits
+next to it, unless ``$PYFAX_JOBS`` names another file.
 """
 
 from __future__ import annotations
@@ -10,20 +11,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["default_ledger_path", "default_store_path", "pyfax_home"]
+from pyfax.billing import default_db_path
 
-
-def pyfax_home() -> Path:
-    """``$PYFAX_HOME``, or ``~/.pyfax``."""
-    env = os.environ.get("PYFAX_HOME")
-    return Path(env) if env else Path.home() / ".pyfax"
+__all__ = ["default_ledger_path", "default_store_path"]
 
 
 def default_ledger_path() -> Path:
-    """The ledger file the CLI uses by default."""
-    return pyfax_home() / "credit.db"
+    """The ledger file the CLI uses by default (shared with ``pyfax credit``)."""
+    return default_db_path()
 
 
 def default_store_path() -> Path:
     """The job store file the CLI uses by default."""
-    return pyfax_home() / "jobs.db"
+    env = os.environ.get("PYFAX_JOBS")
+    return Path(env).expanduser() if env else default_db_path().parent / "jobs.db"

@@ -158,7 +158,7 @@ class _FrequencyStage:
         real = self.align(np.asarray(block, dtype=np.int16)).astype(np.float64)
         phase = self.phase_rad + self.step_rad * np.arange(len(x))
         self.phase_rad = float((self.phase_rad + self.step_rad * len(x)) % (2 * math.pi))
-        return _clip16(real * np.cos(phase) - np.asarray(quad) * np.sin(phase))
+        return _clip16(real * np.cos(phase) + np.asarray(quad) * np.sin(phase))
 
 
 @dataclass(frozen=True)

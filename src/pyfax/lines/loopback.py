@@ -22,7 +22,7 @@ TIFF-F (MH) when ``out_dir`` is given.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,12 +179,14 @@ class LoopbackBackend:
         ecm: whether the remote offers ECM.
         modems: the fast modems the remote offers.
         out_dir: where received pages are written as PNG, one folder per call.
+        remote_factory: makes the remote terminal (default: a pyfax receiver).
     """
 
     def __init__(self, behaviour: str | Behaviour = Behaviour.ANSWER, *,
                  impairments: Sequence[Impairment] = (), ident: str = "+32 2 555 0100",
                  ecm: bool = True, modems: Sequence[str] = ("v17", "v29", "v27ter"),
-                 out_dir: str | Path | None = None) -> None:
+                 out_dir: str | Path | None = None,
+                 remote_factory: Callable[[], Any] | None = None) -> None:
         try:
             self.behaviour = Behaviour(behaviour)
         except ValueError:
@@ -197,6 +199,12 @@ class LoopbackBackend:
         self.modems = tuple(modems)
         self.out_dir = None if out_dir is None else Path(out_dir)
         self.calls: list[LoopbackCall] = []
+        self.remote_factory = remote_factory or self._pyfax_receiver
+
+    def _pyfax_receiver(self) -> Any:
+        from pyfax.t30 import Terminal
+
+        return Terminal(role="receive", ident=self.ident, ecm=self.ecm, modems=self.modems)
 
     def dial(self, number: str) -> LoopbackCall:
         """Call the simulated remote; busy and no-answer never connect."""
@@ -205,10 +213,7 @@ class LoopbackBackend:
         elif self.behaviour is Behaviour.NO_ANSWER:
             call = LoopbackCall(number, CallProgress.NO_ANSWER, behaviour=self.behaviour)
         else:
-            from pyfax.t30 import Terminal
-
-            remote = Terminal(role="receive", ident=self.ident, ecm=self.ecm,
-                              modems=self.modems)
+            remote = self.remote_factory()
             out = None if self.out_dir is None else self.out_dir / f"call-{len(self.calls) + 1}"
             call = LoopbackCall(number, CallProgress.ANSWERED, remote, self.behaviour,
                                 chain(self.impairments), chain(self.impairments), out)

@@ -1,0 +1,213 @@
+"""Telephony backends: loopback behaviours, impairment stages, WAV, raw PCM."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pyfax.errors import LineError
+from pyfax.lines import (
+    G711,
+    CallProgress,
+    ClockOffset,
+    Delay,
+    Echo,
+    FrequencyOffset,
+    Gain,
+    LoopbackBackend,
+    Noise,
+    TcpPcmBackend,
+    WavRecorder,
+    open_backend,
+    read_call,
+    serve_tcp_once,
+)
+from pyfax.lines.impairments import chain
+from pyfax.modem import channel
+
+
+def _tone(hz: float, n: int, amp: float = 8000.0) -> np.ndarray:
+    return (amp * np.sin(2 * np.pi * hz * np.arange(n) / 8000)).astype(np.int16)
+
+
+def _blocks(x: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    out, i, k = [], 0, 0
+    while i < len(x):
+        n = sizes[k % len(sizes)]
+        out.append(x[i:i + n])
+        i, k = i + n, k + 1
+    return out
+
+
+class ScriptedRemote:
+    """A stand-in remote that 'speaks' in bursts at given sample ranges."""
+
+    def __init__(self, bursts: list[tuple[int, int]]) -> None:
+        self.bursts = bursts
+        self.n = 0
+        self.done = False
+        self.received_pages: list[np.ndarray] = []
+        self.heard = 0
+
+    def step(self, block: np.ndarray) -> np.ndarray:
+        idx = np.arange(self.n, self.n + len(block))
+        self.n += len(block)
+        self.heard += int(np.count_nonzero(block))
+        on = np.zeros(len(block), dtype=bool)
+        for a, b in self.bursts:
+            on |= (idx >= a) & (idx < b)
+        return np.where(on, _tone(1100, len(block)), 0).astype(np.int16)
+
+
+def _run(call, n_blocks: int) -> list[np.ndarray]:
+    return [call.exchange(_tone(1800, 160, 3000)) for _ in range(n_blocks)]
+
+
+@pytest.mark.parametrize(("behaviour", "progress"), [("busy", CallProgress.BUSY),
+                                                     ("no_answer", CallProgress.NO_ANSWER)])
+def test_unreachable_behaviours_never_connect(behaviour: str, progress: CallProgress) -> None:
+    backend = LoopbackBackend(behaviour)
+    call = backend.dial("+3222345678")
+    assert call.progress is progress
+    with pytest.raises(LineError):
+        call.exchange(np.zeros(160, dtype=np.int16))
+
+
+def test_unknown_behaviour_is_a_line_error() -> None:
+    with pytest.raises(LineError, match="drop_mid_page"):
+        LoopbackBackend("explode")
+
+
+# CED 0-2.6 s, DIS 2.7-3.5 s, CFR 7-7.5 s (in samples), as a real answerer would.
+_BURSTS = [(0, 20800), (21600, 28000), (56000, 60000)]
+
+
+def test_drop_mid_page_hangs_up_once_page_data_flows() -> None:
+    backend = LoopbackBackend("drop_mid_page", remote_factory=lambda: ScriptedRemote(_BURSTS))
+    call = backend.dial("+3222345678")
+    heard = _run(call, 500)  # 10 s
+    assert call.remote_hung_up
+    # 1 s of listening after CFR ends at 7.5 s: the line drops at 8.5 s, not before.
+    drop_block = 8.5 * 8000 / 160
+    assert all(np.any(h) for h in heard[:130])  # CED/DIS audible early on
+    assert not any(np.any(h) for h in heard[int(drop_block) + 1:])
+    answer = LoopbackBackend("answer", remote_factory=lambda: ScriptedRemote(_BURSTS))
+    call2 = answer.dial("+3222345678")
+    _run(call2, 500)
+    assert not call2.remote_hung_up
+
+
+def test_reject_after_training_drops_right_after_cfr() -> None:
+    backend = LoopbackBackend("reject_after_training",
+                              remote_factory=lambda: ScriptedRemote(_BURSTS))
+    call = backend.dial("+3222345678")
+    n_sent = 0
+    while not call.remote_hung_up and n_sent < 80000:
+        call.exchange(np.zeros(160, dtype=np.int16))
+        n_sent += 160
+    assert 60000 <= n_sent <= 60000 + 480
+
+
+def test_silent_remote_answers_but_says_nothing() -> None:
+    backend = LoopbackBackend("silent", remote_factory=lambda: ScriptedRemote(_BURSTS))
+    call = backend.dial("+3222345678")
+    assert call.progress is CallProgress.ANSWERED
+    assert not any(np.any(h) for h in _run(call, 50))
+
+
+def test_stateless_stages_match_the_channel_functions() -> None:
+    x = _tone(1000, 4000)
+    for imp, ref in [(G711("ulaw"), channel.g711_ulaw_roundtrip(x)),
+                     (G711("alaw"), channel.g711_alaw_roundtrip(x)),
+                     (Gain(-10), channel.gain_db(x, -10))]:
+        stage = imp.stage()
+        out = np.concatenate([stage(b) for b in _blocks(x, [160, 7, 333])])
+        assert np.array_equal(out, ref)
+    with pytest.raises(LineError):
+        G711("mulaw").stage()
+
+
+@pytest.mark.parametrize("imp", [Delay(12.5), Echo(20, -12), FrequencyOffset(7.0),
+                                 ClockOffset(100), Noise(-40, seed=3)])
+def test_stateful_stages_do_not_depend_on_block_size(imp) -> None:
+    x = _tone(1200, 8000)
+    whole = imp.stage()(x)
+    stage = imp.stage()
+    cut = np.concatenate([stage(b) for b in _blocks(x, [160, 1, 77, 400])])
+    assert len(whole) == len(cut) == len(x)
+    if isinstance(imp, Noise):  # independent draws: compare the added noise power
+        noise_whole = np.std(whole.astype(float) - x)
+        noise_cut = np.std(cut.astype(float) - x)
+        assert noise_whole == pytest.approx(noise_cut, rel=0.05)
+        assert noise_whole > 50
+    else:
+        assert np.max(np.abs(whole.astype(int) - cut.astype(int))) <= 1
+
+
+def test_delay_and_frequency_offset_do_what_they_say() -> None:
+    x = _tone(1000, 8000)
+    delayed = Delay(10).stage()(x)
+    assert np.array_equal(delayed[80:], x[:-80]) and not np.any(delayed[:80])
+    shifted = FrequencyOffset(50).stage()(x).astype(float)[1000:]
+    spectrum = np.abs(np.fft.rfft(shifted * np.hanning(len(shifted))))
+    peak_hz = np.argmax(spectrum) * 8000 / len(shifted)
+    assert abs(peak_hz - 1050) < 3
+    slow = chain([ClockOffset(1000)])(x)  # 1000 ppm: 8 samples fewer per second
+    assert np.argmax(np.abs(np.fft.rfft(slow[:7900] * np.hanning(7900)))) * 8000 / 7900 == \
+        pytest.approx(1001, abs=2)
+
+
+def test_wav_recorder_keeps_both_directions(tmp_path: Path) -> None:
+    backend = LoopbackBackend("answer", remote_factory=lambda: ScriptedRemote([(0, 800)]))
+    rec = WavRecorder(backend, tmp_path / "call-{n}.wav")
+    call = rec.dial("+3222345678")
+    sent = [_tone(1800, 160, 3000 + i) for i in range(10)]
+    heard = [call.exchange(b) for b in sent]
+    call.hang_up()
+    assert rec.paths == [tmp_path / "call-1.wav"]
+    got = read_call(rec.paths[0])
+    assert np.array_equal(got.sent, np.concatenate(sent))
+    assert np.array_equal(got.heard, np.concatenate(heard))
+    (tmp_path / "bad.wav").write_bytes(b"RIFF....nope")
+    with pytest.raises(LineError):
+        read_call(tmp_path / "bad.wav")
+
+
+def test_raw_pcm_over_local_tcp() -> None:
+    ports: list[int] = []
+    ready = threading.Event()
+    heard_by_server: list[np.ndarray] = []
+
+    def server_side(call) -> None:
+        for i in range(5):
+            heard_by_server.append(call.exchange(np.full(160, i, dtype=np.int16)))
+
+    def serve() -> None:
+        serve_tcp_once(0, server_side, timeout_s=20,
+                       ready=lambda p: (ports.append(p), ready.set()))
+
+    t = threading.Thread(target=serve)
+    t.start()
+    assert ready.wait(20)
+    call = TcpPcmBackend(ports[0]).dial("+3222345678")
+    got = [call.exchange(np.full(160, 100 + i, dtype=np.int16)) for i in range(7)]
+    call.hang_up()
+    t.join(20)
+    assert [int(g[0]) for g in got[:5]] == [0, 1, 2, 3, 4]
+    assert call.remote_hung_up and not np.any(got[6])
+    assert [int(h[0]) for h in heard_by_server] == [100, 101, 102, 103, 104]
+
+
+def test_backend_specs() -> None:
+    assert isinstance(open_backend("loopback"), LoopbackBackend)
+    lb = open_backend("loopback:drop_mid_page:alaw")
+    assert isinstance(lb, LoopbackBackend) and lb.impairments == (G711("alaw"),)
+    assert isinstance(open_backend("tcp:4555"), TcpPcmBackend)
+    for bad in ("tcp:x", "tcp:0", "carrier-pigeon", "loopback:nope"):
+        with pytest.raises(LineError):
+            open_backend(bad)
+    with pytest.raises(LineError):
+        open_backend("tcp:70000")
