@@ -289,3 +289,15 @@ def test_closed_ledger_refuses(tmp_path: Path) -> None:
     led.close()
     with pytest.raises(BillingError, match="closed"):
         led.balance("a")
+
+
+def test_credit_never_expires(tmp_path: Path) -> None:
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    with Ledger(tmp_path / "c.db", clock=lambda: now[0]) as led:
+        led.open_account("a")
+        led.credit("a", D("25.00"), reference="p")
+    now[0] = datetime(2126, 1, 1, tzinfo=UTC)             # a century later
+    with Ledger(tmp_path / "c.db", clock=lambda: now[0]) as led:
+        assert led.recover() == []
+        assert led.check_can_send("a").available == D("25.00")
+        assert [e.kind for e in led.entries("a")] == [EntryKind.TOPUP]

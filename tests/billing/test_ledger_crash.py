@@ -117,3 +117,41 @@ def test_killed_at_random_moments(tmp_path: Path, db: Path, invariants: Checker)
     assert bal.total == sum(e.total_delta for e in entries) and bal.held == 0
     total, held = invariants(db, "a")
     assert (Decimal(total) / 100, held) == (bal.total, 0)
+
+
+CHARGE_THEN_DIE = r"""
+import sys, time
+from decimal import Decimal
+from pyfax.billing import Card, Ledger, TestGateway, topup
+
+class SlowCreditGateway(TestGateway):
+    def charge(self, card, amount, *, idempotency_key):
+        receipt = super().charge(card, amount, idempotency_key=idempotency_key)
+        print("charged", flush=True)
+        time.sleep(60)          # killed here: charged, not yet credited
+        return receipt
+
+led = Ledger(sys.argv[1])
+card = Card.parse("4242424242424242", "12/30", "123")
+topup(led, "a", Decimal("25.00"), card, SlowCreditGateway(sys.argv[2]), "topup-crash-0001")
+"""
+
+
+def test_topup_killed_between_charge_and_credit(tmp_path: Path, db: Path,
+                                               invariants: Checker) -> None:
+    from pyfax.billing import Card, TestGateway, topup
+
+    processor = tmp_path / "processor.db"
+    child = _start(tmp_path, CHARGE_THEN_DIE, str(db), str(processor))
+    assert child.stdout is not None and child.stdout.readline().strip() == "charged"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    with Ledger(db) as led:
+        assert led.balance("a").total == Decimal("20.00")       # charged but not credited
+        gateway = TestGateway(processor)
+        card = Card.parse("4242424242424242", "12/30", "123")
+        entry = topup(led, "a", Decimal("25.00"), card, gateway, "topup-crash-0001")
+        again = topup(led, "a", Decimal("25.00"), card, gateway, "topup-crash-0001")
+        assert entry == again and gateway.n_charges == 0      # the card was charged once
+        assert led.balance("a").total == Decimal("45.00")
+    invariants(db, "a")
