@@ -117,16 +117,22 @@ class ReceiverMixin(Core):
             self._log(f"TCF failed: longest zero run {ev.longest_zero_run_s:.2f} s")
             self._r_tcf_failed()
             return
+        limit = self.settings.max_rate_bps
+        if limit is not None and dcs.modem_rate.rate_bps > limit:
+            self._log(f"TCF at {dcs.modem_rate} refused: above our limit of {limit} bit/s")
+            self._r_tcf_failed()
+            return
         mode = ReceiveMode.ECM if dcs.ecm else ReceiveMode.PAGE
         self._start_page_rx(Simple(FCF.CFR), mode)
 
-    def _start_page_rx(self, response: Frame, mode: ReceiveMode) -> None:
+    def _start_page_rx(self, response: Frame, mode: ReceiveMode, *,
+                       long_train: bool = False) -> None:
         dcs = self.progress.dcs
         assert dcs is not None
         self._carrier_seen = False
         self._page_data = b""
         self._last_response = [self._frames([response])]
-        self._respond([*self._last_response, ReceiveFast(dcs.modem_rate, mode)])
+        self._respond([*self._last_response, ReceiveFast(dcs.modem_rate, mode, long_train)])
         self._set_state(State.R_ECM_BLOCK if mode is ReceiveMode.ECM else State.R_PAGE)
 
     def _r_tcf_failed(self) -> None:
@@ -260,7 +266,7 @@ class ReceiverMixin(Core):
         dcs = self.progress.dcs
         assert dcs is not None
         self.progress.dcs = replace(dcs, modem_rate=self._rx.frame.modem_rate)
-        self._start_page_rx(Simple(FCF.CTR), ReceiveMode.ECM)
+        self._start_page_rx(Simple(FCF.CTR), ReceiveMode.ECM, long_train=True)
 
     def _r_eor(self) -> None:
         self._ecm_frames, self._ecm_n_frames = {}, 0

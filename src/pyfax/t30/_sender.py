@@ -203,7 +203,7 @@ class SenderMixin(Core):
 
     # --- ECM (T.30 Annex A) --------------------------------------------------------
 
-    def _send_block(self, numbers: list[int]) -> None:
+    def _send_block(self, numbers: list[int], *, long_train: bool = False) -> None:
         dcs = self.progress.dcs
         assert dcs is not None
         block = self._blocks[self._block_index]
@@ -215,7 +215,8 @@ class SenderMixin(Core):
         self._log(f"tx ECM block {self._block_index} ({len(numbers)} of {len(block)} frames"
                   f" at {dcs.modem_rate})")
         v21 = self._frames([pps])
-        self._command([SendEcmBlock(dcs.modem_rate, tuple(frames)), v21], Timer.T4, [v21])
+        self._command([SendEcmBlock(dcs.modem_rate, tuple(frames), long_train), v21], Timer.T4,
+                      [v21])
         self._set_state(State.T_WAIT_PPS_RESPONSE)
 
     def _t_ecm_mcf(self) -> None:
@@ -252,7 +253,7 @@ class SenderMixin(Core):
         self._set_state(State.T_WAIT_CTR)
 
     def _t_ctr(self) -> None:
-        self._send_block(self._resend)
+        self._send_block(self._resend, long_train=True)
 
     def _t_rnr(self) -> None:
         if Timer.T5 not in self._timers:

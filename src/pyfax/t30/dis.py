@@ -77,6 +77,7 @@ _DIS_MODEMS: dict[int, frozenset[Modem]] = {
 # bits 21-23 (value = b21 + 2*b22 + 4*b23) -> minimum scan line time in ms at 7.7 l/mm
 _SCAN_MS = {0: 20, 4: 40, 2: 10, 1: 5, 7: 0, 3: 10, 6: 20, 5: 40}
 _SCAN_CODE = {20: 0, 40: 4, 10: 2, 5: 1, 0: 7}
+LENGTH_UNLIMITED = 2  # bits 19-20 = (0, 1); (1, 0) is "A4 and B4"
 _WIDTH = {0: PaperWidth.A4, 1: PaperWidth.B4, 2: PaperWidth.A3, 3: PaperWidth.A3}
 _WIDTH_CODE = {PaperWidth.A4: 0, PaperWidth.B4: 1, PaperWidth.A3: 2}
 
@@ -150,7 +151,7 @@ class Capabilities:
             "fine": int(Resolution.FINE in res),
             "two_dimensional": int(Compression.MR in self.compressions),
             "width": _WIDTH_CODE[self.max_width],
-            "length": 1 if self.unlimited_length else 0,
+            "length": LENGTH_UNLIMITED if self.unlimited_length else 0,
             "min_scan_time": _SCAN_CODE[self.min_scan_time_ms],
             "ecm": int(self.ecm),
             "t6": int(Compression.MMR in self.compressions and self.ecm),
@@ -182,7 +183,7 @@ class Capabilities:
             compressions=frozenset(comp),
             ecm=bool(f["ecm"]),
             max_width=_WIDTH[f["width"]],
-            unlimited_length=f["length"] == 1,
+            unlimited_length=f["length"] == LENGTH_UNLIMITED,
             min_scan_time_ms=_SCAN_MS[f["min_scan_time"]],
         )
 
@@ -209,7 +210,7 @@ class DcsParams:
             "fine": int(r is Resolution.FINE),
             "two_dimensional": int(self.compression is Compression.MR),
             "width": _WIDTH_CODE[self.width],
-            "length": 1 if self.unlimited_length else 0,
+            "length": LENGTH_UNLIMITED if self.unlimited_length else 0,
             "min_scan_time": _SCAN_CODE[self.min_scan_time_ms],
             "ecm": int(self.ecm),
             "frame_size_64": int(self.ecm and self.frame_size_octets == 64),
@@ -247,7 +248,7 @@ class DcsParams:
             ecm=bool(f["ecm"]),
             frame_size_octets=64 if f["frame_size_64"] else 256,
             width=_WIDTH[f["width"]],
-            unlimited_length=f["length"] == 1,
+            unlimited_length=f["length"] == LENGTH_UNLIMITED,
             min_scan_time_ms=_SCAN_MS[f["min_scan_time"]],
         )
 

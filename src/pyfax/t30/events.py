@@ -161,6 +161,8 @@ class SendPage:
 
     modem_rate: ModemRate
     data: bytes
+    long_train: bool = False
+    """Train in full (V.17) even though a TCF at this rate succeeded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,8 @@ class SendEcmBlock:
 
     modem_rate: ModemRate
     frames: tuple[bytes, ...]
+    long_train: bool = False
+    """Train in full (V.17), as after CTC (T.30 §A.4.3)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,8 @@ class ReceiveFast:
 
     modem_rate: ModemRate
     mode: ReceiveMode
+    long_train: bool = False
+    """Expect a full (V.17 long) training, as after CTC; TCF always has one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,24 +2,64 @@
 
 ``Terminal`` is the block interface every audio backend drives (as spandsp's
 ``fax_rx``/``fax_tx`` pair): ``out = term.step(inp)`` takes the int16 samples
-heard from the line (8000 Hz) and returns as many samples to send.
+heard from the line (8000 Hz) and returns as many samples to send. Inside,
+the received block goes through :class:`~._audio_rx.RxChain` (V.21 + HDLC,
+and the fast modem when the session asked for it), each event goes to the
+:class:`~pyfax.t30.session.Session` with the time of the block, the session's
+actions feed :class:`~._audio_tx.TxQueue`, its timers are fired, and the
+queue produces the block to send. Time is the count of samples, so a call
+runs as fast as the CPU allows and its line time is exact. While we transmit
+we do not listen (the line is half duplex).
+
+This is the only module of :mod:`pyfax.t30` that imports :mod:`pyfax.modem`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from pyfax.errors import T30Error
-from pyfax.t30.params import Compression, Modem
+from pyfax.errors import ModemError, T30Error
+from pyfax.modem import modem_class
+from pyfax.modem.base import SAMPLE_RATE_HZ
+from pyfax.t30._audio_rx import RxChain
+from pyfax.t30._audio_tx import TxQueue
+from pyfax.t30.events import Action, Event, Finished, ReceiveFast, ReceiveV21, TxDone
+from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem
 from pyfax.t30.result import CallResult
+from pyfax.t30.session import Session, Settings
 
-__all__ = ["Terminal"]
+__all__ = ["Terminal", "available_modems"]
 
 Role = Literal["send", "receive"]
+log = logging.getLogger("pyfax.t30")
+
+RX_DEFAULT_MAX_RATE_BPS: int | None = 12000
+"""The fastest rate an answering Terminal accepts unless told otherwise.
+
+The pyfax V.17 receiver does not yet recover the short train (V.17 §2.5.2)
+at 14400 bit/s, which every page after a TCF uses; refusing a 14400 TCF with
+FTT makes the sender fall back to 12000, which works. Set to None once the
+modem handles it."""
+
+
+def available_modems(wanted: Sequence[Modem]) -> frozenset[Modem]:
+    """The modems of ``wanted`` whose pyfax transmitter and receiver exist at every rate."""
+    ok = set()
+    for m in wanted:
+        try:
+            for r in (r for r in FALLBACK_SEQUENCE if r.modem is m):
+                modem_class(m.value, r.rate_bps, role="tx")
+                modem_class(m.value, r.rate_bps, role="rx")
+        except ModemError as exc:
+            log.warning("modem %s not available: %s", m.value, exc)
+            continue
+        ok.add(m)
+    return frozenset(ok)
 
 
 class Terminal:
@@ -29,11 +69,16 @@ class Terminal:
         role: ``"send"`` (calling transmitter) or ``"receive"`` (answering receiver).
         pages: pages to send: numpy bool arrays (True = black, taken as fine
             204 x 196 dpi) or objects with ``image`` and ``resolution``.
-        ident: our TSI/CSI, at most 20 characters of digits, ``+`` and space.
+        ident: our TSI/CSI, at most 20 characters (digits, ``+`` and space).
         ecm: offer error correction mode (T.30 Annex A).
         modems: the fast modems we offer, among ``"v17"``, ``"v29"``, ``"v27ter"``.
         compressions: the codings we offer, among ``"MMR"``, ``"MR"``, ``"MH"``.
-        max_rate_bps: start training no faster than this (None: the fastest).
+        max_rate_bps: as sender, start training no faster than this; as
+            receiver, refuse faster TCFs (None: the fastest, for a receiver
+            :data:`RX_DEFAULT_MAX_RATE_BPS`).
+
+    Raises:
+        T30Error: an unknown role, modem or coding, or a page that cannot be sent.
     """
 
     def __init__(self, role: Role = "send", pages: Sequence[object] = (), *,
@@ -43,26 +88,85 @@ class Terminal:
                  max_rate_bps: int | None = None) -> None:
         if role not in ("send", "receive"):
             raise T30Error(f"role must be 'send' or 'receive', not {role!r}")
+        try:
+            wanted = tuple(Modem(m) for m in modems)
+            comps = frozenset(Compression(c) for c in compressions) | {Compression.MH}
+        except ValueError as exc:
+            raise T30Error(f"unknown modem or coding: {exc}") from exc
+        if role == "send" and not pages:
+            raise T30Error("a sending terminal needs at least one page")
         self.role: Role = role
-        self.modems = tuple(Modem(m) for m in modems)
-        self.compressions = tuple(Compression(c) for c in compressions)
-        self.ident = ident
-        self.ecm = ecm
-        self.max_rate_bps = max_rate_bps
-        self._pages = list(pages)
-        self._result: CallResult | None = None
-        self.received_pages: list[NDArray[np.bool_]] = []
+        if role == "receive" and max_rate_bps is None:
+            max_rate_bps = RX_DEFAULT_MAX_RATE_BPS
+        settings = Settings(calling=role == "send", ident=ident, ecm=ecm,
+                            modems=available_modems(wanted), compressions=comps,
+                            max_rate_bps=max_rate_bps)
+        self.session = Session(settings, pages if role == "send" else ())
+        self._rx = RxChain()
+        self._tx = TxQueue()
+        self._n_samples = 0
+        self._started = False
+        self._finished = False
 
     @property
     def done(self) -> bool:
-        """True once the call has ended (successfully or not)."""
-        return self._result is not None
+        """True once the call has ended (successfully or not) and DCN has been sent."""
+        return self._finished
 
     @property
     def result(self) -> CallResult | None:
         """The call's result once :attr:`done`, else None."""
-        return self._result
+        return self.session.result
+
+    @property
+    def received_pages(self) -> list[NDArray[np.bool_]]:
+        """Pages received and confirmed so far (bool arrays, True = black)."""
+        return self.session.received_pages
+
+    @property
+    def now_s(self) -> float:
+        """Line time since the terminal started, in seconds."""
+        return self._n_samples / SAMPLE_RATE_HZ
+
+    def cancel(self) -> None:
+        """Abandon the call: DCN, then the result ``CANCELLED``."""
+        from pyfax.t30.events import Cancel
+        self._apply(self.session.handle(Cancel(), self.now_s))
 
     def step(self, inp: NDArray[np.int16]) -> NDArray[np.int16]:
         """Consume samples heard on the line; return the same number to send."""
-        raise NotImplementedError("the audio driver lands with the modems (issue 4, step 4)")
+        samples = np.asarray(inp, dtype=np.int16).reshape(-1)
+        n = samples.size
+        if not self._started:
+            self._started = True
+            self._apply(self.session.start(0.0))
+        if self._finished:
+            self._n_samples += n
+            return np.zeros(n, dtype=np.int16)
+        if not self._tx.busy:
+            for ev in self._rx.rx(samples):
+                self._handle(ev)
+        self._n_samples += n
+        out = self._tx.tx(n)
+        if self._tx.take_done():
+            self._rx.reset_v21()
+            self._handle(TxDone())
+        if not self._finished:
+            self._apply(self.session.handle_timer(self.now_s))
+        return out
+
+    def _handle(self, event: Event) -> None:
+        if not self._finished:
+            self._apply(self.session.handle(event, self.now_s))
+
+    def _apply(self, actions: list[Action]) -> None:
+        for a in actions:
+            if isinstance(a, ReceiveFast):
+                self._rx.listen_fast(a)
+            elif isinstance(a, ReceiveV21):
+                self._rx.listen_v21_only()
+            elif isinstance(a, Finished):
+                self._finished = True
+                log.info("call finished: %s", a.result)
+            else:
+                self._tx.push(a)

@@ -1,0 +1,152 @@
+"""The receive side of the audio terminal: samples to T.30 events.
+
+The V.21 receiver and its HDLC deframer always listen (spandsp's terminal
+does the same), so a command still arrives when the fast modem it expected
+never came. On :class:`~pyfax.t30.events.ReceiveFast` a fast receiver runs
+alongside: in TCF mode it measures the longest run of zeros after training;
+in page mode it gathers the page bits until the carrier drops; in ECM mode
+it deframes HDLC frames. Each burst gets a fresh receiver (V.17: short train
+after the first burst at a rate), and each report becomes one event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pyfax.modem import HdlcDeframer, V21Receiver, modem_class
+from pyfax.modem.base import ModemStatus, Samples
+from pyfax.t30.events import (
+    Event,
+    FastCarrierDown,
+    FastFrameReceived,
+    FastTrained,
+    FastTrainingFailed,
+    FrameReceived,
+    PageReceived,
+    ReceiveFast,
+    ReceiveMode,
+    TcfReceived,
+)
+from pyfax.t30.params import Modem, ModemRate
+
+__all__ = ["RX_CUTOFF_DBM0", "RxChain"]
+
+RX_CUTOFF_DBM0 = -43.0
+MAX_TCF_S = 3.0
+"""A TCF still going after this long is judged as it stands."""
+
+
+def _fast_receiver(rate: ModemRate, short_train: bool) -> Any:
+    cls = modem_class(rate.modem.value, rate.rate_bps, role="rx")
+    if rate.modem is Modem.V17:
+        return cls(rate.rate_bps, short_train=short_train, cutoff_dbm0=RX_CUTOFF_DBM0)
+    return cls(rate.rate_bps, cutoff_dbm0=RX_CUTOFF_DBM0)
+
+
+def _longest_zero_run(bits: np.ndarray) -> int:
+    """Length of the longest run of zeros.
+
+    >>> _longest_zero_run(np.array([1, 0, 0, 1, 0, 0, 0, 1], np.uint8))
+    3
+    """
+    if bits.size == 0:
+        return 0
+    padded = np.concatenate([[1], bits, [1]]).astype(np.int8)
+    ones = np.flatnonzero(padded)
+    return int(np.max(np.diff(ones)) - 1)
+
+
+class RxChain:
+    """Demodulates what the line brings and reports T.30 events."""
+
+    def __init__(self) -> None:
+        self._v21 = V21Receiver(cutoff_dbm0=RX_CUTOFF_DBM0)
+        self._hdlc = HdlcDeframer()
+        self._fast: Any = None
+        self._fast_rate: ModemRate | None = None
+        self._mode: ReceiveFast | None = None
+        self._trained_rate: ModemRate | None = None
+        self._burst_trained = False
+        self._bits: list[np.ndarray] = []
+        self._fast_hdlc = HdlcDeframer()
+
+    def listen_v21_only(self) -> None:
+        """Stop the fast receiver."""
+        self._fast, self._mode, self._fast_rate = None, None, None
+
+    def listen_fast(self, action: ReceiveFast) -> None:
+        """Start a fast receiver for ``action.modem_rate`` in ``action.mode``."""
+        self._mode = action
+        if action.mode is ReceiveMode.TCF or action.long_train:
+            self._trained_rate = None
+        self._new_burst()
+
+    def reset_v21(self) -> None:
+        """Forget a half-heard V.21 burst (after we transmitted ourselves)."""
+        self._v21 = V21Receiver(cutoff_dbm0=RX_CUTOFF_DBM0)
+        self._hdlc = HdlcDeframer()
+
+    def _new_burst(self) -> None:
+        assert self._mode is not None
+        rate = self._mode.modem_rate
+        if (rate.modem is Modem.V17 and self._trained_rate == rate and self._fast is not None
+                and self._fast_rate == rate):
+            self._fast.restart(short_train=True)  # keeps the trained equaliser
+        else:
+            self._fast = _fast_receiver(rate, short_train=False)
+            self._fast_rate = rate
+        self._burst_trained = False
+        self._bits = []
+        self._fast_hdlc = HdlcDeframer()
+
+    def rx(self, samples: Samples) -> list[Event]:
+        """Demodulate a block; return the events it completed, in order."""
+        events: list[Event] = []
+        if self._fast is not None:
+            events += self._rx_fast(samples)
+        v21 = self._v21.rx(samples)
+        if v21.bits.size:
+            events += [FrameReceived(f.data, f.crc_ok) for f in self._hdlc.put_bits(v21.bits)]
+        return events
+
+    def _rx_fast(self, samples: Samples) -> list[Event]:
+        assert self._mode is not None
+        res = self._fast.rx(samples)
+        statuses = [e.status for e in res.events]
+        events: list[Event] = []
+        if ModemStatus.TRAINING_SUCCEEDED in statuses:
+            self._burst_trained = True
+            events.append(FastTrained())
+        if ModemStatus.TRAINING_FAILED in statuses and not self._burst_trained:
+            events.append(FastTrainingFailed())
+            self._new_burst()
+            return events
+        if self._burst_trained and res.bits.size:
+            events += self._take_bits(res.bits)
+        too_long = (self._mode.mode is ReceiveMode.TCF and self._burst_trained
+                    and sum(b.size for b in self._bits)
+                    > MAX_TCF_S * self._mode.modem_rate.rate_bps)
+        if (ModemStatus.CARRIER_DOWN in statuses and self._burst_trained) or too_long:
+            events.append(self._end_of_burst())
+            self._trained_rate = self._mode.modem_rate
+            self._new_burst()
+        return events
+
+    def _take_bits(self, bits: np.ndarray) -> list[Event]:
+        assert self._mode is not None
+        if self._mode.mode is ReceiveMode.ECM:
+            return [FastFrameReceived(f.data, f.crc_ok) for f in self._fast_hdlc.put_bits(bits)]
+        self._bits.append(bits)
+        return []
+
+    def _end_of_burst(self) -> Event:
+        assert self._mode is not None
+        bits = np.concatenate(self._bits) if self._bits else np.zeros(0, np.uint8)
+        if self._mode.mode is ReceiveMode.TCF:
+            rate = self._mode.modem_rate.rate_bps
+            return TcfReceived(bits.size / rate, _longest_zero_run(bits) / rate)
+        if self._mode.mode is ReceiveMode.PAGE:
+            return PageReceived(np.packbits(bits, bitorder="little").tobytes())
+        return FastCarrierDown()
