@@ -301,3 +301,28 @@ def test_credit_never_expires(tmp_path: Path) -> None:
         assert led.recover() == []
         assert led.check_can_send("a").available == D("25.00")
         assert [e.kind for e in led.entries("a")] == [EntryKind.TOPUP]
+
+
+def test_zero_hold_for_a_free_destination(ledger: Ledger) -> None:
+    ledger.credit("alice", D("12.00"), reference="p")
+    free = ledger.hold("alice", D("0"), reference="job-1/attempt-1")
+    assert ledger.balance("alice").open_holds == 1
+    assert ledger.settle(free, D("0.40")).charged == D("0.40")
+    other = ledger.hold("alice", D("0.00"), reference="job-2/attempt-1")
+    assert ledger.release(other).released == 0
+    assert ledger.balance("alice").total == D("11.60")
+    assert ledger.balance("alice").open_holds == 0
+
+
+def test_hold_of_another_ledger_is_refused(ledger: Ledger, tmp_path: Path) -> None:
+    other = Ledger(tmp_path / "other.db")
+    other.open_account("alice")
+    other.credit("alice", D("20.00"), reference="p")
+    foreign = other.hold("alice", D("1.00"), reference="job-9/attempt-1")
+    ledger.credit("alice", D("20.00"), reference="p")
+    ledger.hold("alice", D("1.00"), reference="job-1/attempt-1")   # same id, other hold
+    with pytest.raises(UnknownHold):
+        ledger.settle(foreign, D("1.00"))
+    with pytest.raises(UnknownHold):
+        ledger.release(foreign)
+    assert ledger.balance("alice").held == D("1.00")

@@ -46,10 +46,10 @@ _SCHEMA = (
             (kind = 'topup' AND total_minor > 0 AND held_minor = 0 AND hold_id IS NULL)
          OR (kind = 'refund' AND total_minor > 0 AND held_minor = 0 AND hold_id IS NULL)
          OR (kind = 'adjustment' AND total_minor <> 0 AND held_minor = 0 AND hold_id IS NULL)
-         OR (kind = 'hold' AND total_minor = 0 AND held_minor > 0 AND hold_id IS NULL)
-         OR (kind = 'charge' AND total_minor < 0 AND held_minor < 0 AND hold_id IS NOT NULL
+         OR (kind = 'hold' AND total_minor = 0 AND held_minor >= 0 AND hold_id IS NULL)
+         OR (kind = 'charge' AND total_minor < 0 AND held_minor <= 0 AND hold_id IS NOT NULL
              AND requested_minor >= -total_minor)
-         OR (kind = 'release' AND total_minor = 0 AND held_minor < 0 AND hold_id IS NOT NULL)
+         OR (kind = 'release' AND total_minor = 0 AND held_minor <= 0 AND hold_id IS NOT NULL)
         )
     )""",
     "CREATE UNIQUE INDEX IF NOT EXISTS entries_kind_reference ON entries(kind, reference)",

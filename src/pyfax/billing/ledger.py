@@ -264,13 +264,16 @@ class Ledger:
     def hold(self, name: str, amount: Amount, *, reference: str) -> Hold:
         """Reserve ``amount`` for one call attempt. Idempotent by ``reference``.
 
+        A zero hold is allowed (a destination priced at nothing); settling it
+        above zero then takes the cost from the available balance.
+
         Raises:
             InsufficientCredit: ``amount`` exceeds the available balance.
             ReferenceConflict: ``reference`` was used for another hold.
         """
         with write_txn(self._conn):
             cur = _rows.account(self._conn, name).currency
-            minor = self._minor(amount, cur)
+            minor = self._minor(amount, cur, allow_zero=True)  # a free destination
             found = self._existing(EntryKind.HOLD, reference, name, 0, minor)
             if found is not None:
                 return _rows.hold_from_entry(self._conn, found)
@@ -298,7 +301,7 @@ class Ledger:
             HoldAlreadySettled: the hold was released, or charged another amount.
         """
         with write_txn(self._conn):
-            current = _rows.hold_by_id(self._conn, hold.id)
+            current = self._same_hold(hold)
             asked = self._minor(actual, current.currency, allow_zero=True)
             state, closing = _rows.hold_state(self._conn, current.id)
             if closing is not None:
@@ -312,7 +315,7 @@ class Ledger:
             HoldAlreadySettled: the hold was already charged.
         """
         with write_txn(self._conn):
-            current = _rows.hold_by_id(self._conn, hold.id)
+            current = self._same_hold(hold)
             state, closing = _rows.hold_state(self._conn, current.id)
             if closing is not None:
                 return repeat_close(self._conn, current, state, closing, 0)
@@ -377,6 +380,13 @@ class Ledger:
         if minor == 0 and not allow_zero:
             raise InvalidAmount("amount must not be zero")
         return minor
+
+    def _same_hold(self, hold: Hold) -> Hold:
+        """The stored hold matching ``hold`` (a Hold of another ledger file is refused)."""
+        current = _rows.hold_by_id(self._conn, hold.id)
+        if (current.reference, current.account) != (hold.reference, hold.account):
+            raise UnknownHold(f"hold {hold.reference!r} is not in the ledger {self.path}")
+        return current
 
     def _existing(
         self, kind: EntryKind, reference: str, name: str, total_minor: int, held_minor: int
