@@ -326,3 +326,23 @@ def test_hold_of_another_ledger_is_refused(ledger: Ledger, tmp_path: Path) -> No
     with pytest.raises(UnknownHold):
         ledger.release(foreign)
     assert ledger.balance("alice").held == D("1.00")
+
+
+def test_database_problems_are_typed_errors(tmp_path: Path) -> None:
+    with pytest.raises(BillingError, match="cannot open"):
+        Ledger(tmp_path / "missing-dir" / "c.db")
+    led = Ledger(tmp_path / "c.db", timeout_s=0.2)
+    led.open_account("a")
+    with pytest.raises(BillingError):
+        led.credit("a", D("1"), reference="r" * 401)
+    with pytest.raises(BillingError):
+        led.entries("a", limit=-1)
+    blocker = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")                      # another writer holds the lock
+    with pytest.raises(BillingError, match="locked"):
+        led.credit("a", D("1.00"), reference="while-locked")
+    blocker.execute("ROLLBACK")
+    led.credit("a", D("1.00"), reference="while-locked")    # the retry works
+    assert led.balance("a").total == D("1.00")
+    blocker.close()
+    led.close()

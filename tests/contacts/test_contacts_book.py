@@ -135,3 +135,18 @@ def test_bad_vcards(bad: str, tmp_path: Path) -> None:
         book.import_vcard("BEGIN:VCARD\nFN:ok\nEND:VCARD\n" + bad)
     with AddressBook(tmp_path / "b.db") as book:
         assert book.all() == []
+
+
+def test_book_database_problems_are_typed(tmp_path: Path) -> None:
+    with pytest.raises(ContactError, match="cannot open"):
+        AddressBook(tmp_path / "missing" / "a.db")
+    book = AddressBook(tmp_path / "a.db", timeout_s=0.2)
+    blocker = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    with pytest.raises(ContactError, match="locked"):
+        book.save(c((FAX, "+32 2 234 56 78")))
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    book.save(c((FAX, "+32 2 234 56 78")))
+    assert len(book.all()) == 1
+    book.close()

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pyfax.errors import BillingError
+
 __all__ = ["connect", "write_txn"]
 
 SCHEMA_VERSION = 1
@@ -85,12 +87,15 @@ def connect(path: str | Path, *, timeout_s: float) -> sqlite3.Connection:
     Returns:
         A connection in autocommit mode (transactions are explicit).
     """
-    conn = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None,
-                           check_same_thread=False)  # only so that close() can close it
-    conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        conn = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None,
+                               check_same_thread=False)  # only so that close() can close it
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        raise BillingError(f"cannot open the ledger {path}: {exc}") from None
     with write_txn(conn):
         for statement in _SCHEMA:
             conn.execute(statement)
@@ -100,11 +105,20 @@ def connect(path: str | Path, *, timeout_s: float) -> sqlite3.Connection:
 
 @contextmanager
 def write_txn(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run the block in a ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
-    conn.execute("BEGIN IMMEDIATE")
+    """Run the block in a ``BEGIN IMMEDIATE`` transaction; roll back on any error.
+
+    Raises:
+        BillingError: the database refused (locked past the timeout, disk
+            full, a schema rule broken); nothing was written.
+    """
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error as exc:
+        raise BillingError(f"the ledger database refused the change: {exc}") from exc

@@ -169,6 +169,8 @@ class Ledger:
 
     def entries(self, name: str, *, limit: int | None = None) -> list[Entry]:
         """The account's append-only history, oldest first (last ``limit`` if given)."""
+        if limit is not None and limit < 0:
+            raise BillingError(f"limit {limit} must not be negative")
         return _rows.entries(self._conn, name, limit)
 
     def get_hold(self, reference: str) -> Hold:
@@ -391,8 +393,8 @@ class Ledger:
     def _existing(
         self, kind: EntryKind, reference: str, name: str, total_minor: int, held_minor: int
     ) -> Entry | None:
-        if not isinstance(reference, str) or not reference.strip():
-            raise BillingError("a non-empty reference is required (idempotency key)")
+        if not isinstance(reference, str) or not reference.strip() or len(reference) > 400:
+            raise BillingError("a reference (idempotency key) of 1 to 400 characters is required")
         found = _rows.entry_by(
             self._conn, "e.kind = ? AND e.reference = ?", (kind.value, reference)
         )

@@ -17,7 +17,7 @@ from types import TracebackType
 
 from pyfax.contacts.contact import Contact, NumberType, TypedNumber
 from pyfax.contacts.vcard import dump_vcards, load_vcards
-from pyfax.errors import UnknownContact
+from pyfax.errors import ContactError, UnknownContact
 
 __all__ = ["AddressBook"]
 
@@ -47,10 +47,13 @@ class AddressBook:
 
     def __init__(self, path: str | Path, *, timeout_s: float = 60.0) -> None:
         self.path = Path(path)
-        self._conn = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None)
-        self._conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
-        self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            self._conn = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None)
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise ContactError(f"cannot open the address book {path}: {exc}") from None
         with self._write():
             for statement in _SCHEMA:
                 self._conn.execute(statement)
@@ -70,13 +73,17 @@ class AddressBook:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise ContactError(f"the address book refused the change: {exc}") from exc
 
     def save(self, contact: Contact) -> Contact:
         """Add the contact, or replace the one of the same name."""
