@@ -32,7 +32,6 @@ import enum
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
@@ -54,18 +53,23 @@ from pyfax.modem.base import Bits, ModemEvent, ModemStatus, RxResult, Samples
 
 __all__ = ["V17Receiver"]
 
-_BLOCK = 16  # symbols per block
+_BLOCK = 16  # symbols per block while training
+_DATA_BLOCK = 32  # symbols per block during data
 _EQ_TAPS = 25  # T/2 taps; the centre tap sits on a symbol centre
 _EQ_CENTRE = 12
 _HALF = 5.0 / 3.0  # samples per half symbol at 8000 Hz, 2400 baud
 _AGC_SYMBOLS = 16  # symbols skipped, then measured, at carrier up
-_FREQ_FROM = 48  # first symbol used for the frequency estimate
-_REVERSAL_FROM = 64  # first symbol where the reversal into segment 2 is accepted
+_FREQ_FROM = 80  # first symbol used for the frequency estimate
+_REVERSAL_FROM = 80  # first symbol where the reversal into segment 2 is accepted
+_COHERENT_MIN = 24  # ABAB symbols needed before the reversal counts
 _ACQUIRE_LIMIT = 400  # symbols without a reversal before training fails
 _FAST_EQ_SYMBOLS = 1200
-_VITERBI_DEPTH = 24
+_VITERBI_DEPTH = 16
 _ONES_ERRORS_MAX = 8  # of the segment-4 bits, how many may be zeros
 _MEAN_POWER = 40.0
+_LOST_POWER = _MEAN_POWER / 16.0  # 12 dB below the trained level
+_ROWS = {nb: 2 * np.arange(nb)[:, None] + np.arange(_EQ_TAPS)[None, :]
+         for nb in (_BLOCK, _DATA_BLOCK)}  # equaliser input rows, by block size
 _TIMING_GAIN = {"acquire": (0.6, 0.0), "train": (0.15, 0.0005), "data": (0.04, 0.0001)}
 
 
@@ -112,6 +116,8 @@ class V17Receiver:
         self._eq = self._identity_eq()
         self._omega = 0.0  # coarse carrier correction, radians per symbol
         self._step = _HALF
+        # equaliser, carrier and clock of the last long train, for short trains
+        self._saved = (self._eq.copy(), self._omega, self._step)
         self._n_in = 0
         self._bits: list[Bits] = []
         self._events: list[ModemEvent] = []
@@ -170,7 +176,10 @@ class V17Receiver:
         self._short = short
         self._training: Training = make_training(short)
         self._known = self._training.symbols[self._training.seg1_len:]
-        if not short:
+        if short:
+            eq, self._omega, self._step = self._saved
+            self._eq = eq.copy()
+        else:
             self._eq = self._identity_eq()
             self._omega = 0.0
             self._step = _HALF
@@ -180,27 +189,75 @@ class V17Receiver:
         self._hist = np.zeros(_EQ_TAPS - 1, np.complex128)
         self._gardner_prev = np.zeros(2, np.complex128)
         self._agc = 1.0
+        self._agc_power = 0.0
         self._n_sym = 0
         self._loop = LoopState()
-        self._acc = 0j
+        self._acc, self._acc_abs, self._n_acc = 0j, 0.0, 0
         self._y_prev = [0j, 0j]
         self._rev_prev = False
         self._i_known = 0
         self._err_sum = 0.0
         self._err_n = 0
+        self._weak_blocks = 0
+        self._down_reported = False
+
+    def _restart_acquisition(self) -> None:
+        """Start segment 1 again from this block (AGC first)."""
+        self._stage = _Stage.ACQUIRE
+        self._loop = LoopState()
+        self._i_known = 0
+        self._err_sum, self._err_n = 0.0, 0
+        if self._short:
+            self._eq = self._saved[0].copy()
+        else:
+            self._eq = self._identity_eq()
+            self._omega = 0.0
+        self._n_sym = _AGC_SYMBOLS
+        self._agc_power = 0.0
+        self._acc, self._acc_abs, self._n_acc = 0j, 0.0, 0
+        self._y_prev = [0j, 0j]
+        self._rev_prev = False
+        self._hist[:] = 0
 
     def _end_burst(self, n_down: int) -> None:
-        self._event(ModemStatus.CARRIER_DOWN, n_down)
+        if not self._down_reported:
+            self._event(ModemStatus.CARRIER_DOWN, n_down)
         self._stage = _Stage.IDLE
+
+    def _signal_lost(self, s: NDArray[np.complex128], t_sample: int) -> bool:
+        """Carrier down on a signal that fell far below its trained level, or that
+        makes no sense (the line noise may be too loud for the power detector)."""
+        power = float(np.mean(s.real**2 + s.imag**2))
+        weak = not math.isfinite(power) or power < _LOST_POWER
+        self._weak_blocks = self._weak_blocks + 1 if weak else 0
+        if self._weak_blocks < 2 and math.isfinite(power):
+            return False
+        self._event(ModemStatus.CARRIER_DOWN, t_sample)
+        self._down_reported = True
+        self._stage = _Stage.PARKED
+        return True
 
     def _event(self, status: ModemStatus, sample_index: int) -> None:
         self._events.append(ModemEvent(status, sample_index))
 
     def _fail(self, sample_index: int) -> None:
+        if self._short and self._stage in (_Stage.TRAIN, _Stage.DATA):
+            self._switch_to_long_train()  # it was not a short train after all
+            return
         self._event(ModemStatus.TRAINING_FAILED, sample_index)
         self._stage = _Stage.PARKED
         if not self._short:
             self._expect_short = False
+
+    def _switch_to_long_train(self) -> None:
+        """Carry on as in a long train, whose segment 2 starts as a short one's does."""
+        self._short = False
+        self._training = make_training(False)
+        self._known = self._training.symbols[self._training.seg1_len:]
+        self._i_known = self._n_sym - self._sym0
+        self._err_sum, self._err_n = 0.0, 0
+        self._loop.kp, self._loop.ki = LoopState().kp, LoopState().ki
+        self._stage = _Stage.TRAIN
 
     # --- blocks --------------------------------------------------------------
 
@@ -208,33 +265,44 @@ class V17Receiver:
         """Process every whole block whose samples all lie before ``limit``."""
         centre = self._buf.centre
         while self._stage in (_Stage.ACQUIRE, _Stage.TRAIN, _Stage.DATA):
-            times = self._t_next + self._step * np.arange(2 * _BLOCK, dtype=np.float64)
+            nb = _DATA_BLOCK if self._stage is _Stage.DATA else _BLOCK
+            times = self._t_next + self._step * np.arange(2 * nb, dtype=np.float64)
             if times[-1] + centre + 1 > limit:
                 return
             self._block(times)
 
     def _block(self, times: NDArray[np.float64]) -> None:
+        nb = times.size // 2
         raw = self._buf.at(times)
-        if self._stage is _Stage.ACQUIRE and self._n_sym < 2 * _AGC_SYMBOLS:
+        if self._stage in (_Stage.ACQUIRE, _Stage.TRAIN):
+            power = float(np.mean(raw.real**2 + raw.imag**2))
+            if self._agc_power and power > 4.0 * self._agc_power:
+                self._restart_acquisition()  # a stronger signal began: it is the one
+        if self._stage is _Stage.ACQUIRE and self._n_sym < _AGC_SYMBOLS + nb:
             if self._n_sym >= _AGC_SYMBOLS:
-                self._agc = math.sqrt(_MEAN_POWER / max(float(np.mean(np.abs(raw) ** 2)),
-                                                        1e-12))
+                self._agc_power = max(power, 1e-12)
+                self._agc = math.sqrt(_MEAN_POWER / self._agc_power)
             self._timing(raw, times, "acquire")
-            self._n_sym += _BLOCK
+            self._n_sym += nb
             return
         s = raw * self._agc
+        if self._stage is _Stage.DATA and self._signal_lost(s, int(times[-1])):
+            return
         self._timing(s, times, self._stage.name.lower() if self._stage is not
                      _Stage.ACQUIRE else "acquire")
-        ramp = self._theta + self._omega * 0.5 * np.arange(2 * _BLOCK)
+        ramp = self._theta + self._omega * 0.5 * np.arange(2 * nb)
         x2 = s * np.exp(-1j * ramp)
-        self._theta = math.remainder(self._theta + self._omega * _BLOCK, 2 * math.pi)
+        self._theta = math.remainder(self._theta + self._omega * nb, 2 * math.pi)
         window = np.concatenate([self._hist, x2])
-        rows = sliding_window_view(window, _EQ_TAPS)[0::2][:_BLOCK]
+        rows = window[_ROWS[nb]]
         self._hist = window[-(_EQ_TAPS - 1):]
         z = rows @ self._eq
-        err = np.zeros(_BLOCK, np.complex128)
+        if not np.all(np.isfinite(z)):
+            self._fail(int(times[-1]))
+            return
+        err = np.zeros(nb, np.complex128)
         pos = 0
-        while pos < _BLOCK and self._stage in (_Stage.ACQUIRE, _Stage.TRAIN, _Stage.DATA):
+        while pos < nb and self._stage in (_Stage.ACQUIRE, _Stage.TRAIN, _Stage.DATA):
             if self._stage is _Stage.ACQUIRE:
                 pos = self._acquire(z, pos, int(times[2 * pos]))
             elif self._stage is _Stage.TRAIN:
@@ -242,8 +310,9 @@ class V17Receiver:
             else:
                 pos = self._data(z, err, pos, int(times[-1]))
         mu = self._eq_step()
-        if mu:
-            self._eq += mu * (rows.conj().T @ err)
+        if mu:  # normalised LMS: the step follows the input power
+            x_power = max(float(np.mean(x2.real**2 + x2.imag**2)), _LOST_POWER)
+            self._eq += (mu * _MEAN_POWER / x_power) * (rows.conj().T @ err)
         self._omega += self._loop.freq
         self._loop.freq = 0.0
 
@@ -272,24 +341,28 @@ class V17Receiver:
     def _acquire(self, z: NDArray[np.complex128], pos: int, t_sample: int) -> int:
         """Segment 1: estimate the carrier and find the reversal into segment 2."""
         y2, y1 = self._y_prev
-        for k in range(pos, _BLOCK):
+        for k in range(pos, z.size):
             y = complex(z[k])
             d = y * y2.conjugate()
             rev = self._n_sym >= _REVERSAL_FROM and d.real < 0.0
             if rev and self._rev_prev:
-                self._begin_training(y, k)
-                self._y_prev = [y1, y]
-                return k + 1
-            if self._n_sym >= _FREQ_FROM and not self._rev_prev:
+                if self._n_acc >= _COHERENT_MIN and abs(self._acc) >= 0.8 * self._acc_abs:
+                    self._begin_training(y, k)
+                    self._y_prev = [y1, y]
+                    return k + 1
+                self._acc, self._acc_abs, self._n_acc = 0j, 0.0, 0  # that was no ABAB
+            elif self._n_sym >= _FREQ_FROM and not self._rev_prev:
                 self._acc += d
+                self._acc_abs += abs(d)
+                self._n_acc += 1
             self._rev_prev = rev
             y2, y1 = y1, y
             self._n_sym += 1
             if self._n_sym > _ACQUIRE_LIMIT:
                 self._fail(t_sample)
-                return _BLOCK
+                return z.size
         self._y_prev = [y2, y1]
-        return _BLOCK
+        return z.size
 
     def _begin_training(self, y: complex, k: int) -> None:
         """``y`` is the second symbol of segment 2 (D): lock phase and frequency to it."""
@@ -300,13 +373,14 @@ class V17Receiver:
         self._loop.psi += self._loop.freq
         self._stage = _Stage.TRAIN
         self._i_known = 2
+        self._sym0 = self._n_sym - 1  # symbol count at the start of segment 2
         self._n_sym += 1
 
     def _train(self, z: NDArray[np.complex128], err: NDArray[np.complex128], pos: int,
                t_sample: int) -> int:
         """Segments 2 and 3: track on the known symbols, measure the training error."""
         training = self._training
-        n = min(_BLOCK - pos, self._known.size - self._i_known)
+        n = min(z.size - pos, self._known.size - self._i_known)
         i0 = self._i_known
         _y, e = track_known(z[pos:pos + n], self._known[i0:i0 + n], self._loop)
         err[pos:pos + n] = e
@@ -321,15 +395,14 @@ class V17Receiver:
             mse = self._err_sum / max(self._err_n, 1)
             if mse > self._d2_min / 8.0:
                 self._fail(t_sample)
-                return _BLOCK
+                return z.size
         if self._i_known >= self._known.size:
             self._begin_data()
         return pos + n
 
     def _begin_data(self) -> None:
         self._stage = _Stage.DATA
-        self._viterbi.reset()
-        self._viterbi.path_metric[1:] = 1e9  # the encoder starts in state 0
+        self._viterbi.reset(start_state=0)  # the encoder starts segment 4 in state 0
         self._diff = DIFF_INIT_SHORT if self._short else DIFF_INIT_LONG
         self._descrambler = Descrambler(ScramblerPoly.V29_V17, register=self._training.register)
         self._n_decided = 0
@@ -344,7 +417,7 @@ class V17Receiver:
         self._n_sym += y.size
         codes = self._viterbi.decode(*self._slicer(y))
         if codes.size == 0:
-            return _BLOCK
+            return z.size
         q, self._diff = differential_decode(codes, self._diff)
         line = ((q[:, None] >> np.arange(self._bps)) & 1).astype(np.uint8).reshape(-1)
         bits = self._descrambler.process(line)
@@ -356,9 +429,10 @@ class V17Receiver:
         if first < SEG4_SYMBOLS <= self._n_decided:
             if self._ones_errors > _ONES_ERRORS_MAX:
                 self._fail(t_sample)
-                return _BLOCK
+                return z.size
             self._event(ModemStatus.TRAINING_SUCCEEDED, t_sample)
             self._expect_short = True
+            self._saved = (self._eq.copy(), self._omega, self._step)
         if self._n_decided > SEG4_SYMBOLS:
             self._bits.append(bits[n_test:])
-        return _BLOCK
+        return z.size

@@ -4,14 +4,19 @@ How it works: the trellis (:class:`~pyfax.modem._v17_trellis.TrellisSpec`)
 has four branches into each of its states, each branch labelled with a subset
 of the constellation. For every received symbol the caller supplies, per
 subset, the squared distance to the nearest point of that subset and that
-point's code. Each step adds these branch metrics to the path metrics of the
-four predecessors of every state and keeps the best (add-compare-select on all
-states at once, with numpy). Survivor paths are kept by register exchange: an
-``(n_states, depth)`` array of point codes, re-gathered by the winning
-predecessors each step. The decision for a symbol is read from the best path
-exactly ``depth`` symbols later, so the output never depends on how the input
-was cut into blocks. The path metrics and survivors persist between calls, as
-komm's ``ViterbiStreamDecoder`` does.
+point's code (computed for a whole block at once with numpy). Each step adds
+these branch metrics to the path metrics of the four predecessors of every
+state and keeps the best (add-compare-select over all 8 states, in plain
+Python floats: for 32 candidates that is several times faster than a numpy
+call per symbol). Each step records, per state, which predecessor won.
+
+Decisions come from trace-backs along the best path, made every ``TRACE_EVERY``
+symbols *of the whole stream* (never at the caller's block edges): each
+releases the symbols that are at least ``depth`` old. So a symbol is decided
+``depth`` to ``depth + TRACE_EVERY - 1`` symbols after it arrived, and the
+output never depends on how the input was cut into blocks. The path metrics
+and the recent steps persist between calls, as in komm's
+``ViterbiStreamDecoder``.
 """
 
 from __future__ import annotations
@@ -22,15 +27,20 @@ from numpy.typing import NDArray
 from pyfax.errors import ModemError
 from pyfax.modem._v17_trellis import TrellisSpec
 
-__all__ = ["ViterbiStreamDecoder"]
+__all__ = ["TRACE_EVERY", "ViterbiStreamDecoder"]
+
+TRACE_EVERY = 16
+"""Symbols between trace-backs, counted from the start of the stream."""
+
+_UNREACHABLE = 1e9
 
 
 class ViterbiStreamDecoder:
-    """Fixed-delay Viterbi decoding of a trellis code, one block at a time.
+    """Viterbi decoding of a trellis code, one block at a time.
 
     Args:
         spec: the trellis.
-        depth: decision delay in symbols (the survivor length).
+        depth: minimum decision delay in symbols.
 
     Raises:
         ModemError: if ``depth`` is not positive.
@@ -39,22 +49,27 @@ class ViterbiStreamDecoder:
     def __init__(self, spec: TrellisSpec, depth: int = 24) -> None:
         if depth < 1:
             raise ModemError(f"Viterbi depth must be at least 1, got {depth}")
-        n = spec.n_states
         self.depth = depth
-        self._prev = np.asarray(spec.prev_state, dtype=np.intp)
-        self._label = np.asarray(spec.label, dtype=np.intp)
-        self._rows = np.arange(n)
-        self.path_metric = np.zeros(n)
-        self.survivors = np.zeros((n, depth), dtype=np.int64)
-        self.ptr = 0
+        self._trans = tuple(zip(spec.prev_state, spec.label, strict=True))
+        self._prev = spec.prev_state
+        self._label = spec.label
+        self.path_metric: list[float] = [0.0] * spec.n_states
+        self._steps: list[tuple[list[int], list[int]]] = []  # (winner j per state, codes)
+        self._first_step = 0  # stream index of self._steps[0]
         self.n_symbols = 0
+        self._n_out = 0
 
-    def reset(self) -> None:
-        """Forget every path (start of a new trellis-coded section)."""
-        self.path_metric[:] = 0.0
-        self.survivors[:] = 0
-        self.ptr = 0
+    def reset(self, start_state: int | None = None) -> None:
+        """Forget every path; optionally, the encoder is known to start in ``start_state``."""
+        n = len(self.path_metric)
+        self.path_metric = [0.0] * n
+        if start_state is not None:
+            self.path_metric = [_UNREACHABLE] * n
+            self.path_metric[start_state] = 0.0
+        self._steps = []
+        self._first_step = 0
         self.n_symbols = 0
+        self._n_out = 0
 
     def decode(self, distances: NDArray[np.float64], codes: NDArray[np.int64]) -> NDArray[np.int64]:
         """Advance over a block of symbols; return the codes decided meanwhile.
@@ -65,28 +80,61 @@ class ViterbiStreamDecoder:
             codes: ``(n, n_subsets)`` code of that nearest point.
 
         Returns:
-            The decided codes of the symbols that became ``depth`` old during
-            this block, oldest first (none for the first ``depth`` symbols).
+            The decided codes, oldest first, continuing where the last call
+            stopped.
         """
-        prev, label, rows = self._prev, self._label, self._rows
+        trans = self._trans
         pm = self.path_metric
-        surv = self.survivors
-        ptr, depth = self.ptr, self.depth
-        matured = self.n_symbols - depth
+        steps = self._steps
         out: list[int] = []
-        for m, c in zip(distances, codes, strict=True):
-            cand = pm[prev] + m[label]
-            j = cand.argmin(axis=1)
-            pm = cand[rows, j]
-            pm -= pm.min()
-            surv = surv[prev[rows, j]]
-            if matured >= 0:
-                out.append(int(surv[int(pm.argmin()), ptr]))
-            matured += 1
-            surv[:, ptr] = c[label[rows, j]]
-            ptr += 1
-            if ptr == depth:
-                ptr = 0
-        self.path_metric, self.survivors, self.ptr = pm, surv, ptr
-        self.n_symbols = matured + depth
+        n = self.n_symbols
+        for m, c in zip(distances.tolist(), codes.tolist(), strict=True):
+            new: list[float] = []
+            won: list[int] = []
+            for (p0, p1, p2, p3), (l0, l1, l2, l3) in trans:
+                a = pm[p0] + m[l0]
+                b = pm[p1] + m[l1]
+                cc = pm[p2] + m[l2]
+                d = pm[p3] + m[l3]
+                j = 0
+                if b < a:
+                    a, j = b, 1
+                if d < cc:
+                    cc, jc = d, 3
+                else:
+                    jc = 2
+                if cc < a:
+                    a, j = cc, jc
+                new.append(a)
+                won.append(j)
+            pm = new
+            steps.append((won, c))
+            n += 1
+            if n % TRACE_EVERY == 0:
+                self.n_symbols = n
+                self._trace_back(pm, out)
+                low = min(pm)
+                pm = [v - low for v in pm]
+        self.path_metric = pm
+        self.n_symbols = n
         return np.asarray(out, dtype=np.int64)
+
+    def _trace_back(self, pm: list[float], out: list[int]) -> None:
+        """Release, oldest first, the symbols at least ``depth`` old."""
+        release_to = self.n_symbols - self.depth
+        if release_to <= self._n_out:
+            return
+        state = pm.index(min(pm))
+        prev, label = self._prev, self._label
+        decided: list[int] = []
+        for idx in range(self.n_symbols - 1, self._n_out - 1, -1):
+            won, c = self._steps[idx - self._first_step]
+            j = won[state]
+            if idx < release_to:
+                decided.append(c[label[state][j]])
+            state = prev[state][j]
+        out.extend(reversed(decided))
+        self._n_out = release_to
+        drop = release_to - self._first_step
+        del self._steps[:drop]
+        self._first_step = release_to
