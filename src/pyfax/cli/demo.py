@@ -100,6 +100,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo and print the report."""
+    import numpy as np
+
     from pyfax.billing import Card, Ledger, TestGateway, topup
     from pyfax.delivery import JobStore, Message, PrintNotifier, SendOptions, send
     from pyfax.delivery.progress import ProgressPrinter
@@ -120,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"topped up {entry.amount} EUR by test card ({entry.note})")
     pdf = demo_pdf()
     (out / "invoice.pdf").write_bytes(pdf)
-    backend = WavRecorder(LoopbackBackend("answer", out_dir=out / "received"), out / "call.wav")
+    loopback = LoopbackBackend("answer", out_dir=out / "received")
+    backend = WavRecorder(loopback, out / "call.wav")
     msg = Message(sender="Demo User <demo@example.com>",
                   to=f"Acme Accounting {DEMO_NUMBER}, accounting@example.com",
                   subject="Invoice 2026-117", body=BODY, attachments=[("invoice.pdf", pdf)])
@@ -130,8 +133,14 @@ def run(args: argparse.Namespace) -> int:
                   notifier=PrintNotifier(sys.stdout), options=SendOptions(ident="+32 2 123 4567"),
                   on_progress=progress)
     progress.done()
-    composed = save_pages([p.image for p in store.pages(report.message_id)], out / "composed")
+    sent = [p.image for p in store.pages(report.message_id)]
+    composed = save_pages(sent, out / "composed", tiff_name="composed.tif")
     print(report_text(report))
+    got = loopback.calls[-1].received_pages if loopback.calls else []
+    same = len(got) == len(sent) and all(np.array_equal(a, b) for a, b in zip(got, sent,
+                                                                              strict=True))
+    print(f"received pages identical to the composed pages, pixel for pixel: "
+          f"{'yes' if same else 'NO'}")
     balance = ledger.balance(DEMO_ACCOUNT)
     print(f"balance: {balance.available} {balance.currency} available")
     print(f"composed pages: {', '.join(str(p) for p in composed)}")

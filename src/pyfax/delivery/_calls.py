@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from pyfax.delivery._pages import StoredPage
-from pyfax.lines.base import Backend, CallProgress
+from pyfax.lines.base import Backend, Call, CallProgress
 from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
 
 __all__ = ["CallOutcome", "CallWatch", "run_call"]
@@ -56,6 +56,7 @@ class CallWatch:
     line_time_s: float
     n_pages: int
     terminal: Any
+    call: Any = None
 
 
 class _Terminal(Protocol):
@@ -100,7 +101,7 @@ def outcome_of(result: Any) -> CallOutcome:
 
 
 def run_call(backend: Backend, e164: str, new_terminal: Callable[[], _Terminal], *,
-             on_block: Callable[[_Terminal, float], None] | None = None,
+             on_block: Callable[[_Terminal, Call, float], None] | None = None,
              max_line_time_s: float = MAX_LINE_TIME_S) -> CallOutcome:
     """Dial ``e164`` and run ``terminal`` over the call until it finishes.
 
@@ -108,7 +109,7 @@ def run_call(backend: Backend, e164: str, new_terminal: Callable[[], _Terminal],
         backend: the telephony backend.
         e164: the number to dial.
         new_terminal: makes the sending terminal once the call is answered.
-        on_block: called with the terminal and the line time (s), every second.
+        on_block: called with the terminal, the call and the line time (s), every second.
         max_line_time_s: the call is abandoned past this much line time.
     """
     call = backend.dial(e164)
@@ -126,7 +127,7 @@ def run_call(backend: Backend, e164: str, new_terminal: Callable[[], _Terminal],
             n_samples += len(tx)
             if on_block is not None and n_samples >= next_tick:
                 next_tick += SAMPLE_RATE_HZ
-                on_block(terminal, n_samples / SAMPLE_RATE_HZ)
+                on_block(terminal, call, n_samples / SAMPLE_RATE_HZ)
             if n_samples > max_line_time_s * SAMPLE_RATE_HZ:
                 return CallOutcome("LINE_TIME_EXCEEDED",
                                    f"the call ran past {max_line_time_s:.0f} s of line time",

@@ -3,8 +3,11 @@
 The worker calls the printer about once per second of line time with a
 :class:`~pyfax.delivery._calls.CallWatch`. What is shown comes from the
 terminal when it reports it (``terminal.progress`` with ``page``, ``pages``,
-``bytes_sent``, ``bytes_total`` and ``bit_rate``); otherwise the line time
-and the negotiated rate. The ETA is the remaining bytes at the current rate.
+``bytes_sent``, ``bytes_total`` and ``bit_rate``); the ETA is then the
+remaining bytes at the current rate. Without it, a call that reports the
+pages the far end holds (the loopback remote's ``received_pages``) gives the
+page number, and the ETA is the line time per finished page times the pages
+left (shown as ``ETA ~``).
 On a TTY the line is redrawn in place; elsewhere one plain line is printed
 every ``plain_every_s`` seconds of line time, so logs stay short.
 """
@@ -32,13 +35,16 @@ class Snapshot:
     bytes_sent: int | None
     bytes_total: int | None
     bit_rate: int | None
+    pages_done: int | None = None
 
     @property
     def eta_s(self) -> float | None:
-        """Seconds to send the remaining bytes at the current rate, if known."""
-        if self.bytes_sent is None or not self.bytes_total or not self.bit_rate:
-            return None
-        return max(0, self.bytes_total - self.bytes_sent) * 8 / self.bit_rate
+        """Seconds left: remaining bytes at the current rate, or pages at the pace so far."""
+        if self.bytes_sent is not None and self.bytes_total and self.bit_rate:
+            return max(0, self.bytes_total - self.bytes_sent) * 8 / self.bit_rate
+        if self.pages_done:
+            return self.line_time_s / self.pages_done * max(0, self.pages - self.pages_done)
+        return None
 
     def line(self) -> str:
         """One human line, e.g. ``+32... try 1  page 2/3  41 kB/88 kB  14400 bit/s  ETA 26 s``."""
@@ -52,7 +58,7 @@ class Snapshot:
             parts.append(f"{self.bit_rate} bit/s")
         eta = self.eta_s
         if eta is not None:
-            parts.append(f"ETA {eta:.0f} s")
+            parts.append(f"ETA {'' if self.bytes_total else '~'}{eta:.0f} s")
         return "  ".join(parts)
 
 
@@ -64,9 +70,14 @@ def _int_or_none(obj: Any, name: str) -> int | None:
 def snapshot(watch: CallWatch) -> Snapshot:
     """Read what the terminal reports about its progress."""
     prog = getattr(watch.terminal, "progress", None)
+    page = _int_or_none(prog, "page")
+    held = getattr(watch.call, "received_pages", None)
+    pages_done = None if held is None else len(held)
+    if page is None and pages_done is not None:
+        page = min(pages_done + 1, watch.n_pages)
     return Snapshot(
         e164=watch.e164, attempt=watch.attempt, line_time_s=watch.line_time_s,
-        page=_int_or_none(prog, "page"),
+        page=page, pages_done=pages_done,
         pages=_int_or_none(prog, "pages") or watch.n_pages,
         bytes_sent=_int_or_none(prog, "bytes_sent"),
         bytes_total=_int_or_none(prog, "bytes_total"),

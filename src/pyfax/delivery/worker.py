@@ -161,16 +161,16 @@ class Worker:
         self.store.finish_attempt(job.id, record, now_s=self.clock.now())
         self._conclude(job, message, record, outcome=outcome)
 
-    def _ticker(self, job: Job, n: int, n_pages: int) -> Callable[[Any, float], None]:
+    def _ticker(self, job: Job, n: int, n_pages: int) -> Callable[[Any, Any, float], None]:
         last_renew = [self.clock.now()]
 
-        def tick(terminal: Any, line_time_s: float) -> None:
+        def tick(terminal: Any, call: Any, line_time_s: float) -> None:
             now_s = self.clock.now()
             if now_s - last_renew[0] > self.lease_s / 4:
                 self.store.renew(job.id, self.worker_id, now_s=now_s, lease_s=self.lease_s)
                 last_renew[0] = now_s
             if self.on_progress is not None:
-                self.on_progress(CallWatch(job.e164, n, line_time_s, n_pages, terminal))
+                self.on_progress(CallWatch(job.e164, n, line_time_s, n_pages, terminal, call))
         return tick
 
     # --- after an attempt (idempotent) -------------------------------------------------

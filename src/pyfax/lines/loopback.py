@@ -140,13 +140,14 @@ class LoopbackCall:
 
 
 def save_pages(pages: Sequence[NDArray[np.bool_]], out_dir: Path, *,
-               dpi: tuple[int, int] = (204, 196)) -> list[Path]:
-    """Write received pages as ``page-NN.png`` and one ``received.tif`` (TIFF-F, MH).
+               dpi: tuple[int, int] = (204, 196), tiff_name: str = "received.tif") -> list[Path]:
+    """Write pages as ``page-NN.png`` and one multi-page TIFF-F (MH) file.
 
     Args:
         pages: the pages, True = black.
         out_dir: the folder (created if missing).
         dpi: the resolution recorded in the files.
+        tiff_name: the TIFF file's name.
 
     Returns:
         The files written (PNGs, then the TIFF); none when there are no pages.
@@ -162,7 +163,7 @@ def save_pages(pages: Sequence[NDArray[np.bool_]], out_dir: Path, *,
         Image.fromarray(~np.asarray(page, dtype=np.bool_)).convert("1").save(path, dpi=dpi)
         paths.append(path)
     if pages:
-        tiff = out_dir / "received.tif"
+        tiff = out_dir / tiff_name
         write_tiff(tiff, [np.asarray(p, dtype=np.bool_) for p in pages], "MH",
                    xres_dpi=dpi[0], yres_dpi=dpi[1])
         paths.append(tiff)
