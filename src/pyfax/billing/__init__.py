@@ -9,7 +9,7 @@ The sending flow (what ``pyfax.delivery.send()`` does for each attempt)::
     from pyfax.billing import Ledger, TariffTable, Resolution
     ledger, tariffs = Ledger(db_path), TariffTable.default()
     ledger.check_can_send(acct)                     # InsufficientCredit below 10 EUR
-    quote = tariffs.quote(e164, pages, Resolution.FINE)           # Money, tariff currency
+    quote = tariffs.quote(e164, pages, Resolution.FINE)  # a Price; .price is Money
     price = ledger.convert(quote.price, ledger.account(acct).currency)
     hold = ledger.hold(acct, price, reference=f"job-{job_id}/attempt-{n}")
     result = call()                                 # dial, send pages
