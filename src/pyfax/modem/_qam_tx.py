@@ -39,6 +39,7 @@ from pyfax.modem.base import SAMPLE_RATE_HZ, Bits, Samples
 __all__ = ["LinearTransmitter"]
 
 _MAX_BLOCK = 10 * 60 * SAMPLE_RATE_HZ
+_CHUNK = 4000  # samples made per refill when they are already determined
 
 
 class LinearTransmitter:
@@ -70,12 +71,19 @@ class LinearTransmitter:
         first = np.concatenate(
             [np.zeros(plan.silence_symbols, np.complex128), plan.periodic, plan.known,
              self._encode_ones(plan.ones_symbols)])
-        self._symbols: Symbols = first
-        self._sym_base = 0  # absolute index of self._symbols[0]
+        # self._symbols[span + i] is symbol self._sym_base + i; the first
+        # ``span`` entries are the symbols before it (zeros at the start).
+        self._symbols: Symbols = np.concatenate([np.zeros(self._span, np.complex128), first])
+        self._sym_base = 0
         self._pending = np.zeros(0, np.uint8)
         self._ended = False
         self._final_symbols: int | None = None
         self._n = 0
+        self._out = np.zeros(0, np.int16)
+        self._out_pos = 0
+        period = SAMPLE_RATE_HZ // math.gcd(spec.carrier_hz, SAMPLE_RATE_HZ)
+        carrier = 2.0 * np.pi * spec.carrier_hz * np.arange(period) / SAMPLE_RATE_HZ
+        self._cos, self._sin = np.cos(carrier), np.sin(carrier)
 
     def put_bits(self, bits: Bits) -> None:
         """Queue data bits (0/1, in line order)."""
@@ -97,52 +105,77 @@ class LinearTransmitter:
                                                       np.uint8)])
         self._pending = np.zeros(0, np.uint8)
         self._append(self._encode(bits))
-        self._final_symbols = self._sym_base + len(self._symbols)
+        self._final_symbols = self._sym_base + len(self._symbols) - self._span
 
     @property
     def done(self) -> bool:
         """True once every sample, the tail included, has been returned."""
-        return self._final_symbols is not None and self._n >= self._end_sample()
+        return (self._final_symbols is not None and self._n >= self._end_sample()
+                and self._out_pos >= len(self._out))
 
     def tx(self, n_samples: int) -> Samples:
         """Up to ``n_samples`` int16 samples; fewer (possibly none) once finished."""
         if n_samples < 0 or n_samples > _MAX_BLOCK:
             raise ModemError(f"tx() block of {n_samples} samples is out of range")
-        stop = self._n + n_samples
+        if len(self._out) - self._out_pos < n_samples:
+            self._refill(n_samples - (len(self._out) - self._out_pos))
+        block = self._out[self._out_pos:self._out_pos + n_samples]
+        self._out_pos += len(block)
+        return block
+
+    # -- internals ---------------------------------------------------------
+
+    def _refill(self, at_least: int) -> None:
+        """Make at least ``at_least`` more samples, or as many as are already
+        determined (training, queued bits, tail) if that is more: working in
+        big chunks is cheaper, and never runs ahead of the caller's bits."""
+        stop = self._n + at_least
+        stop = max(stop, min(self._n + _CHUNK, self._determined_samples()))
         if self._final_symbols is not None:
             stop = min(stop, self._end_sample())
+        rest = self._out[self._out_pos:]
         if stop <= self._n:
-            return np.zeros(0, np.int16)
+            self._out, self._out_pos = rest, 0
+            return
         n = np.arange(self._n, stop, dtype=np.int64)
         k = (n * self._q) // self._p
         self._ensure_symbols(int(k[-1]) + 1)
         x = self._shape(n, k)
-        phase = 2.0 * np.pi * ((n * self.spec.carrier_hz) % SAMPLE_RATE_HZ) / SAMPLE_RATE_HZ
-        out = (x.real * np.cos(phase) - x.imag * np.sin(phase)) * self._gain
+        phase = n % len(self._cos)
+        out = (x.real * self._cos[phase] - x.imag * self._sin[phase]) * self._gain
         self._n = stop
         self._trim(int(k[-1]) - self._span)
-        return to_int16(out)
-
-    # -- internals ---------------------------------------------------------
+        self._out, self._out_pos = np.concatenate([rest, to_int16(out)]), 0
 
     def _end_sample(self) -> int:
+        """One past the last sample: the last symbol's pulse has died away."""
         assert self._final_symbols is not None
         last = self._final_symbols + self._span
         return -(-last * self._p // self._q)
 
+    def _determined_samples(self) -> int:
+        """Samples computable from symbols that exist or follow from queued bits."""
+        if self._final_symbols is not None:
+            return self._end_sample()
+        symbols = self._sym_base + len(self._symbols) - self._span
+        symbols += len(self._pending) // self.spec.bits_per_symbol
+        return symbols * self._p // self._q
+
     def _shape(self, n: NDArray[np.int64], k: NDArray[np.int64]) -> NDArray[np.complex128]:
         r = n * self._q - k * self._p
-        idx = k[:, None] - np.arange(self._span)[None, :] - self._sym_base
-        valid = idx >= 0
-        total = self._sym_base + len(self._symbols)
-        valid &= idx + self._sym_base < total
-        sym = np.where(valid, self._symbols[np.clip(idx, 0, len(self._symbols) - 1)], 0)
-        return np.asarray(np.sum(sym * self._bank[r], axis=1))
+        idx = (k - self._sym_base)[:, None] - np.arange(self._span)[None, :]
+        # Symbols before the first are silence: the buffer starts with
+        # ``span`` zeros (see ``_trim``), so the index never goes negative.
+        sym = self._symbols[idx + self._span]
+        return np.asarray(np.einsum("ij,ij->i", sym, self._bank[r]))
 
     def _ensure_symbols(self, count: int) -> None:
         """Make symbols up to absolute index ``count`` (exclusive), idling on ones."""
-        have = self._sym_base + len(self._symbols)
-        if have >= count or self._final_symbols is not None:
+        have = self._sym_base + len(self._symbols) - self._span
+        if have >= count:
+            return
+        if self._final_symbols is not None:
+            self._append(np.zeros(count - have, np.complex128))  # silence after the end
             return
         bps = self.spec.bits_per_symbol
         usable = len(self._pending) - len(self._pending) % bps

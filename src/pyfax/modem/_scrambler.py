@@ -72,28 +72,32 @@ class _Base:
         return int(sum(int(b) << k for k, b in enumerate(self._history[::-1])))
 
     def _guarded(self, bits: Bits, *, scramble: bool) -> Bits:
-        """The V.27ter bit loop, scrambling or descrambling, with the guard."""
-        a, b = self._a, self._b
-        line = [int(x) for x in self._history]  # grows with the line bits
+        """The V.27ter bit loop, scrambling or descrambling, with the guard.
+
+        ``reg`` bit ``k`` is the line bit ``k+1`` places back.
+        """
+        sa, sb = self._a - 1, self._b - 1
+        reg = self.register
         count = self._guard_count
-        out = np.empty(len(bits), dtype=np.uint8)
+        out = bytearray(len(bits))
         for i, bit in enumerate(bits.tolist()):
-            value = bit ^ line[-a] ^ line[-b]
+            value = (bit ^ (reg >> sa) ^ (reg >> sb)) & 1
             if count >= _GUARD_LIMIT:
                 value ^= 1
                 count = 0
                 line_bit = value if scramble else bit
             else:
                 line_bit = value if scramble else bit
-                if (line[-8] ^ line_bit) & (line[-9] ^ line_bit) & (line[-12] ^ line_bit):
+                if ((reg >> 7) ^ line_bit) & ((reg >> 8) ^ line_bit) & ((reg >> 11) ^ line_bit) & 1:
                     count = 0
                 else:
                     count += 1
             out[i] = value
-            line.append(line_bit)
+            reg = ((reg << 1) | line_bit) & 0x7FFFFF
         self._guard_count = count
-        self._history = np.array(line[-_HISTORY:], dtype=np.uint8)
-        return out
+        self._history = np.array([(reg >> k) & 1 for k in range(_HISTORY - 1, -1, -1)],
+                                 dtype=np.uint8)
+        return np.frombuffer(bytes(out), dtype=np.uint8).copy()
 
 
 class Scrambler(_Base):
@@ -113,19 +117,37 @@ class Scrambler(_Base):
         bits = np.asarray(bits, dtype=np.uint8)
         if self.poly.value.guard:
             return self._guarded(bits, scramble=True)
+        return self._words(bits)
+
+    def _words(self, bits: Bits) -> Bits:
+        """1 + x^-a + x^-b, a bits at a time, each block a Python int.
+
+        With ``H`` holding the last ``b`` line bits (bit ``b-1-k`` = the bit
+        ``k+1`` places back, so the oldest is bit 0), the next ``a`` line bits
+        are ``in ^ (H >> (b-a)) ^ (H & mask)``: the taps ``a`` and ``b``
+        places back of a block's bit ``i`` sit at bits ``i + b - a`` and ``i``.
+        """
         a, b = self._a, self._b
         n = len(bits)
-        line = np.concatenate([self._history, np.zeros(n, np.uint8)])
-        h = _HISTORY
-        for start in range(0, n, a):
-            stop = min(start + a, n)
-            line[h + start:h + stop] = (
-                bits[start:stop]
-                ^ line[h + start - a:h + stop - a]
-                ^ line[h + start - b:h + stop - b]
-            )
-        self._history = line[-h:].copy()
-        return line[h:]
+        if n == 0:
+            return np.zeros(0, np.uint8)
+        pad = (-n) % a
+        blocks = np.concatenate([bits, np.zeros(pad, np.uint8)]).reshape(-1, a)
+        weights = np.left_shift(1, np.arange(a, dtype=np.int64))
+        words = (blocks.astype(np.int64) @ weights).tolist()
+        hist = int(self._history[-b:].astype(np.int64) @ np.left_shift(
+            1, np.arange(b, dtype=np.int64)))
+        mask = (1 << a) - 1
+        shift = b - a
+        out = []
+        for w in words:
+            o = w ^ (hist >> shift) ^ (hist & mask)
+            hist = (hist >> a) | (o << shift)
+            out.append(o)
+        line = ((np.array(out, dtype=np.int64)[:, None] >> np.arange(a)) & 1).astype(
+            np.uint8).reshape(-1)[:n]
+        self._history = np.concatenate([self._history, line])[-_HISTORY:]
+        return line
 
 
 class Descrambler(_Base):
