@@ -13,6 +13,7 @@ from peers.spandsp_modems import SpandspRx, SpandspTx
 from pyfax.errors import ModemError
 from pyfax.modem._dsp import power_dbm0
 from pyfax.modem.base import ModemStatus
+from pyfax.modem.tones import CedGenerator, CngGenerator
 from pyfax.modem.v21 import V21Receiver, V21Transmitter
 
 Audio = NDArray[np.int16]
@@ -108,7 +109,7 @@ def test_events_carry_sample_index(bits: NDArray[np.uint8]) -> None:
     rx = V21Receiver()
     res = rx.rx(np.concatenate([LEAD, pyfax_tx(bits[:100]), TAIL]))
     up, down = res.events
-    assert up.status is ModemStatus.CARRIER_UP and 400 <= up.sample_index < 400 + 27
+    assert up.status is ModemStatus.CARRIER_UP and 400 <= up.sample_index < 400 + 40
     end = 400 + 100 * 80 // 3
     assert down.status is ModemStatus.CARRIER_DOWN and end <= down.sample_index < end + 100
 
@@ -193,3 +194,15 @@ def test_random_mixtures_in_random_blocks_never_raise_or_warn() -> None:
                 res = rx.rx(audio[i:i + step])
                 assert set(res.bits.tolist()) <= {0, 1}
                 i += step
+
+
+@pytest.mark.parametrize("level_dbm0", [-10.0, 0.0])
+def test_ced_and_cng_do_not_raise_carrier(bits: NDArray[np.uint8], level_dbm0: float) -> None:
+    v21 = pyfax_tx(bits[:300])
+    tones = (CedGenerator(level_dbm0=level_dbm0), CngGenerator(cycles=1, level_dbm0=level_dbm0))
+    for tone in tones:
+        # T.30: the answer tone, then a 75 ms gap, then the V.21 preamble
+        got, statuses = pyfax_rx(np.concatenate([tone.tx(40_000), np.zeros(600, np.int16),
+                                                 v21, TAIL]))
+        assert statuses == [ModemStatus.CARRIER_UP, ModemStatus.CARRIER_DOWN]
+        assert np.array_equal(got, bits[:300])

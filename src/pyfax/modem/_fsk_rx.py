@@ -8,7 +8,9 @@ How it works:
   and positive for space (0); ``amp``, from the two energies, estimates the
   received sine amplitude, for carrier detection.
 * Carrier detection with hysteresis and persistence: carrier is up after
-  ``amp`` stays above the on-threshold for ``_P_ON`` samples, and down after it
+  ``amp`` stays above the on-threshold for ``_P_ON`` samples, with the two
+  tones holding at least a quarter of the input power (so CED or CNG leaking
+  into the correlators does not count), and down after it
   stays below the off-threshold for ``_P_OFF`` samples. The start and end of
   the burst are placed where ``amp`` crosses half its steady value, which
   locates the first bit to a sample or two whatever the level.
@@ -26,6 +28,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,9 +40,10 @@ from pyfax.modem.base import SAMPLE_RATE_HZ, Bits, ModemEvent, ModemStatus, RxRe
 
 __all__ = ["FskReceiver"]
 
-_P_ON = 8  # samples above the on-threshold before carrier up
+_P_ON = 28  # samples qualifying before carrier up (more than a CED onset transient)
 _P_OFF = 24  # samples below the off-threshold before carrier down
 _HYSTERESIS_DB = 3.0
+_IN_BAND_SHARE = 0.25  # of the input power that must be near the tones to raise carrier
 _GAIN_ACQUIRE = 0.5  # timing-loop gain for the first crossings of a burst
 _GAIN_TRACK = 0.2
 _N_ACQUIRE = 4
@@ -90,7 +94,9 @@ class FskReceiver:
         self._on_amp = dbm0_to_amplitude(cutoff_dbm0)
         self._off_amp = dbm0_to_amplitude(cutoff_dbm0 - _HYSTERESIS_DB)
         self._ones = np.ones(self._w)
-        self._tails = [np.zeros(self._w - 1, np.complex128), np.zeros(self._w - 1, np.complex128)]
+        self._tails: list[NDArray[np.complex128] | Floats] = [
+            np.zeros(self._w - 1, np.complex128), np.zeros(self._w - 1, np.complex128),
+            np.zeros(self._w - 1)]
         self._crossings: list[float] = []  # absolute positions where d changes sign
         self._look = 2 * self._w + 2
         self._history = 3 * self._w + _P_OFF + 8
@@ -99,6 +105,7 @@ class FskReceiver:
         self._buf_start = 0
         self._d: Floats = np.zeros(0)
         self._amp: Floats = np.zeros(0)
+        self._qualifies: NDArray[np.bool_] = np.zeros(0, dtype=bool)  # may raise carrier
         self._cpos = 0  # next absolute sample the carrier detector examines
         self._carrier_on = False
         self._run = 0
@@ -136,10 +143,16 @@ class FskReceiver:
         last = self._d[-1] if self._d.size else 0.0
         self._add_crossings(np.concatenate([[last], d]), self._n_in - 1)
         self._d = np.concatenate([self._d, d])
-        self._amp = np.concatenate([self._amp, np.sqrt(pm + ps) * self._amp_scale])
+        amp = np.sqrt(pm + ps) * self._amp_scale
+        self._amp = np.concatenate([self._amp, amp])
+        # in band: the tones must hold a good share of the window's power, so that a
+        # strong out-of-band tone (CED, CNG) leaking into the correlators is ignored
+        window_power = self._boxcar(2, x * x)
+        in_band = amp * amp * (self._w / 2) >= _IN_BAND_SHARE * window_power
+        self._qualifies = np.concatenate([self._qualifies, (amp >= self._on_amp) & in_band])
         self._n_in += x.size
 
-    def _boxcar(self, k: int, mixed: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    def _boxcar(self, k: int, mixed: NDArray[Any]) -> NDArray[Any]:
         """Sliding sum over ``W`` samples; each output is the same dot product whatever
         the block size, so results are bit-exact across block sizes."""
         ext = np.concatenate([self._tails[k], mixed])
@@ -183,7 +196,8 @@ class FskReceiver:
         while self._cpos < limit:
             seg = self._amp[self._cpos - b: limit - b]
             if not self._carrier_on:
-                hit, self._run = _first_run(seg >= self._on_amp, self._run, _P_ON)
+                qualifies = self._qualifies[self._cpos - b: limit - b]
+                hit, self._run = _first_run(qualifies, self._run, _P_ON)
             else:
                 hit, self._run = _first_run(seg < self._off_amp, self._run, _P_OFF)
             if hit is None:
@@ -256,5 +270,6 @@ class FskReceiver:
         if drop > 0:
             self._d = self._d[drop:]
             self._amp = self._amp[drop:]
+            self._qualifies = self._qualifies[drop:]
             self._buf_start += drop
             del self._crossings[: bisect.bisect_left(self._crossings, self._buf_start)]
