@@ -100,8 +100,8 @@ def render_header(header: HeaderLine, texts: tuple[str, str, str], frame: Frame,
 
 
 def stamp(page: NDArray[np.bool_], band: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """A copy of ``page`` with its top rows replaced by the header ``band``."""
-    out = page.copy()
+    """Replace the top rows of ``page`` (in place) by the header ``band``; returns ``page``."""
+    out = page
     rows = min(band.shape[0], out.shape[0])
     width = min(band.shape[1], out.shape[1])
     out[:rows] = False

@@ -95,8 +95,10 @@ class ImageSource:
         img = Image.fromarray(grey)
         if placement.rotate:
             img = img.transpose(Image.Transpose.ROTATE_90)
-        img = img.resize((placement.width_px, placement.height_px), Image.Resampling.LANCZOS,
-                         reducing_gap=3.0)
+        size = (placement.width_px, placement.height_px)
+        shrinking = size[0] * size[1] < img.width * img.height
+        img = img.resize(size, Image.Resampling.BOX if shrinking else Image.Resampling.BILINEAR,
+                         reducing_gap=None)
         page = np.zeros((frame.height_px, frame.width_px), dtype=np.bool_)
         paste(page, to_bilevel(np.asarray(img), options.halftone), top)
         return page
@@ -125,6 +127,8 @@ def _dpi(img: Image.Image) -> tuple[float, float] | None:
 
 def _decode(img: Image.Image) -> Frame1:
     """Decode the current frame into grey or bilevel pixels (raises on bad data)."""
+    if img.format == "JPEG" and img.mode in ("RGB", "YCbCr"):
+        img.draft("L", img.size)  # libjpeg decodes luminance only: faster, same grey
     img.load()
     dpi = _dpi(img)
     if img.mode == "1":

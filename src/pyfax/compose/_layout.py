@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pyfax.compose._blocks import Block
 from pyfax.compose._fonts import Face, Resolver, Style, font_chain
+from pyfax.compose._glyphs import GLYPHS
 
 LAYOUT_PX_PER_PT = 8.0
 LINE_HEIGHT = 1.3  # line pitch as a multiple of the font size
@@ -102,7 +103,7 @@ class Measurer:
         w = self._widths.get(key)
         if w is None:
             font = self.chain(run.style)[run.face].font(size_pt * LAYOUT_PX_PER_PT)
-            w = self._widths[key] = font.getlength(run.text) / LAYOUT_PX_PER_PT
+            w = self._widths[key] = GLYPHS.advance(font, run.text) / LAYOUT_PX_PER_PT
         return w
 
     @property

@@ -23,7 +23,7 @@ import pypdfium2.raw as pdfium_c
 
 from pyfax.compose._bilevel import to_bilevel
 from pyfax.compose._geometry import PT_PER_INCH, Frame
-from pyfax.compose._place import fit, paste
+from pyfax.compose._place import fit
 from pyfax.compose._source import Bilevel, RenderOptions
 from pyfax.errors import CorruptAttachment, EncryptedAttachment
 
@@ -54,34 +54,36 @@ class PdfSource:
         return self._doc
 
     def render(self, index: int, frame: Frame, options: RenderOptions) -> Bilevel:
-        """Page ``index`` on the fax page, natural size or shrunk to fit."""
+        """Page ``index`` on the fax page, natural size or shrunk to fit, centred across."""
         w_pt, h_pt = self.sizes_pt[index]
         placement = fit(w_pt / PT_PER_INCH, h_pt / PT_PER_INCH,
                         frame.width_px / frame.resolution.x_dpi,
                         frame.height_px / frame.resolution.y_dpi, frame, allow_upscale=False)
-        grey = render_grey(self._document()[index], placement.width_px, placement.height_px,
+        left = (frame.width_px - placement.width_px) // 2
+        grey = render_grey(self._document()[index], frame.width_px, frame.height_px,
+                           (left, 0, placement.width_px, placement.height_px),
                            rotate=placement.rotate)
-        page = np.zeros((frame.height_px, frame.width_px), dtype=np.bool_)
-        paste(page, to_bilevel(grey, options.halftone), 0)
-        return page
+        return to_bilevel(grey, options.halftone)
 
 
-def render_grey(page: Any, width_px: int, height_px: int, *, rotate: bool = False
-                ) -> np.ndarray[Any, np.dtype[np.uint8]]:
-    """Render a PDFium page into a ``height_px`` x ``width_px`` grey array (255 = white).
+def render_grey(page: Any, width_px: int, height_px: int, box: tuple[int, int, int, int],
+                *, rotate: bool = False) -> np.ndarray[Any, np.dtype[np.uint8]]:
+    """Render a PDFium page into a white ``height_px`` x ``width_px`` grey array.
 
     Args:
         page: a ``pypdfium2.PdfPage``.
-        width_px: output width; the page's width (its height if rotated) is stretched to it.
-        height_px: output height.
+        width_px: width of the output raster.
+        height_px: height of the output raster.
+        box: (left, top, width, height) in pixels that the page is stretched into; x and y
+            scales are independent, so non-square fax pixels come out right.
         rotate: turn the page a quarter turn counter-clockwise.
     """
     bitmap = pdfium.PdfBitmap.new_native(width_px, height_px, pdfium_c.FPDFBitmap_Gray)
     bitmap.fill_rect((255, 255, 255, 255), 0, 0, width_px, height_px)
-    pdfium_c.FPDF_RenderPageBitmap(bitmap, page, 0, 0, width_px, height_px,
-                                   _ROTATE_CCW if rotate else 0, _FLAGS)
-    grey: np.ndarray[Any, np.dtype[np.uint8]] = np.array(bitmap.to_numpy(), dtype=np.uint8)
-    return grey.reshape(height_px, width_px)
+    pdfium_c.FPDF_RenderPageBitmap(bitmap, page, *box, _ROTATE_CCW if rotate else 0, _FLAGS)
+    grey: np.ndarray[Any, np.dtype[np.uint8]] = np.frombuffer(
+        bitmap.buffer, dtype=np.uint8).reshape(height_px, bitmap.stride)[:, :width_px]
+    return grey
 
 
 def _has_eof_marker(data: bytes) -> bool:

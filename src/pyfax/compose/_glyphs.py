@@ -1,0 +1,176 @@
+"""A glyph cache: each character is rasterised once per face and size, then pasted.
+
+Pillow rasterises every character of every string it draws; a fax page of
+text has a few thousand characters but a hundred distinct ones. Characters
+that need no shaping (Latin, Greek, Cyrillic, general punctuation and
+symbols, without combining marks) are therefore rendered once into an 8-bit
+coverage mask with their offset from the pen position on the baseline and
+their advance width, and a run is drawn by pasting masks along the baseline
+(``np.maximum`` into an ink raster). Text in other scripts is drawn by Pillow
+as a whole run (so Raqm can shape it) and pasted the same way. Advances are
+per glyph without kerning, both when measuring (layout) and when drawing.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw
+
+from pyfax.compose._fonts import Font
+
+Ink = NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A rasterised character or run: coverage mask, offset from the pen, advance."""
+
+    mask: Ink
+    dx_px: int
+    dy_px: int
+    advance_px: float
+
+
+def is_simple(ch: str) -> bool:
+    """Whether ``ch`` can be drawn on its own, without shaping.
+
+    >>> is_simple("é"), is_simple("\\u0301"), is_simple("中")
+    (True, False, False)
+    """
+    cp = ord(ch)
+    if not (cp < 0x0590 or 0x1E00 <= cp < 0x2C00 or cp == 0xFFFD):
+        return False
+    return unicodedata.combining(ch) == 0 and not 0x20D0 <= cp <= 0x20FF
+
+
+def _rasterise(font: Font, text: str, sx: float, sy: float) -> Glyph:
+    """Draw ``text`` on square pixels, resampled (box filter) to the (sx, sy)-scaled grid.
+
+    The glyph's ink box on the fax grid is found first; the square canvas is then
+    made to cover exactly that box, so the resampling never reads outside it.
+    """
+    x0, y0, x1, y1 = font.getbbox(text, anchor="ls")
+    advance = float(font.getlength(text)) * sx
+    if x1 <= x0 or y1 <= y0:
+        return Glyph(np.zeros((0, 0), dtype=np.uint8), 0, 0, advance)
+    left, top = math.floor((x0 - 1) * sx), math.floor((y0 - 1) * sy)
+    right, bottom = math.ceil((x1 + 1) * sx), math.ceil((y1 + 1) * sy)
+    ox, oy = math.floor(left / sx), math.floor(top / sy)  # square-canvas origin
+    width = math.ceil(right / sx) - ox + 1
+    height = math.ceil(bottom / sy) - oy + 1
+    img = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(img).text((-ox, -oy), text, font=font, fill=255, anchor="ls")
+    if (sx, sy) != (1.0, 1.0):
+        box = (left / sx - ox, top / sy - oy, right / sx - ox, bottom / sy - oy)
+        img = img.resize((right - left, bottom - top), Image.Resampling.BOX, box=box)
+        ox, oy = left, top
+    return Glyph(np.asarray(img, dtype=np.uint8), ox, oy, advance)
+
+
+def _compose_word(parts: list[tuple[Glyph, float]]) -> Glyph:
+    """One glyph from character glyphs at pen offsets (the word is then pasted at once)."""
+    boxes = [(round(x) + g.dx_px, g.dy_px, g.mask.shape) for g, x in parts if g.mask.size]
+    advance = parts[-1][1] + parts[-1][0].advance_px
+    if not boxes:
+        return Glyph(np.zeros((0, 0), dtype=np.uint8), 0, 0, advance)
+    left = min(b[0] for b in boxes)
+    top = min(b[1] for b in boxes)
+    right = max(b[0] + b[2][1] for b in boxes)
+    bottom = max(b[1] + b[2][0] for b in boxes)
+    mask = np.zeros((bottom - top, right - left), dtype=np.uint8)
+    for g, x in parts:
+        if g.mask.size:
+            _paste(mask, g, round(x) - left, -top)
+    return Glyph(mask, left, top, advance)
+
+
+class GlyphCache:
+    """Rasterised glyphs, words and advances keyed by font, text and grid; process-wide."""
+
+    MAX_ENTRIES = 100_000
+
+    def __init__(self) -> None:
+        self._glyphs: dict[tuple[int, str, float, float], Glyph] = {}
+        self._advances: dict[tuple[int, str], float] = {}
+        self._fonts: dict[int, Font] = {}  # keeps fonts alive so their ids stay unique
+
+    def _room(self, font: Font) -> int:
+        if len(self._glyphs) + len(self._advances) > self.MAX_ENTRIES:
+            self._glyphs.clear()
+            self._advances.clear()
+        self._fonts.setdefault(id(font), font)
+        return id(font)
+
+    def glyph(self, font: Font, text: str, sx: float = 1.0, sy: float = 1.0) -> Glyph:
+        """``text`` (one character, a simple word, or a run needing shaping) in ``font``,
+        drawn on square pixels and resampled by (sx, sy) onto the fax grid."""
+        key = (id(font), text, sx, sy)
+        g = self._glyphs.get(key)
+        if g is None:
+            self._room(font)
+            if len(text) > 1 and all(is_simple(ch) for ch in text):
+                parts, x = [], 0.0
+                for ch in text:
+                    cg = self.glyph(font, ch, sx, sy)
+                    parts.append((cg, x))
+                    x += cg.advance_px
+                g = _compose_word(parts)
+            else:
+                g = _rasterise(font, text, sx, sy)
+            self._glyphs[key] = g
+        return g
+
+    def _char_advance(self, font: Font, ch: str) -> float:
+        key = (id(font), ch)
+        a = self._advances.get(key)
+        if a is None:
+            self._room(font)
+            a = self._advances[key] = float(font.getlength(ch))
+        return a
+
+    def advance(self, font: Font, text: str) -> float:
+        """Advance width of ``text`` in (square) pixels, as :meth:`draw` moves the pen."""
+        if all(is_simple(ch) for ch in text):
+            return sum(self._char_advance(font, ch) for ch in text)
+        return float(font.getlength(text))
+
+    def draw(self, ink: Ink, x_px: float, baseline_px: float, font: Font, text: str,
+             sx: float = 1.0, sy: float = 1.0) -> float:
+        """Paste ``text`` into ``ink`` with its pen at (x_px, baseline_px) on the fax grid.
+
+        Returns:
+            The pen's new x position.
+        """
+        y = round(baseline_px)
+        if not all(is_simple(ch) for ch in text):
+            g = self.glyph(font, text, sx, sy)
+            _paste(ink, g, round(x_px), y)
+            return x_px + g.advance_px
+        space = self._char_advance(font, " ") * sx
+        for i, word in enumerate(text.split(" ")):
+            if i:
+                x_px += space
+            if word:
+                g = self.glyph(font, word, sx, sy)
+                _paste(ink, g, round(x_px), y)
+                x_px += g.advance_px
+        return x_px
+
+
+GLYPHS = GlyphCache()
+
+
+def _paste(ink: Ink, g: Glyph, x: int, y: int) -> None:
+    top, left = y + g.dy_px, x + g.dx_px
+    h, w = g.mask.shape
+    r0, c0 = max(top, 0), max(left, 0)
+    r1, c1 = min(top + h, ink.shape[0]), min(left + w, ink.shape[1])
+    if r1 <= r0 or c1 <= c0:
+        return
+    region = ink[r0:r1, c0:c1]
+    np.maximum(region, g.mask[r0 - top:r1 - top, c0 - left:c1 - left], out=region)
