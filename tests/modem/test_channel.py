@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ctypes
+import doctest
+import importlib
 from ctypes import POINTER, c_int, c_int16, c_uint8, c_void_p
 
 import numpy as np
@@ -136,3 +138,10 @@ def test_echo_and_delay() -> None:
     assert len(d) == 116 and d[16] == 10000 and d[:16].max() == 0
     with pytest.raises(ModemError):
         channel.delay(impulse, -1.0)
+
+
+@pytest.mark.parametrize("module", ["_dsp", "channel", "hdlc"])
+def test_doctests(module: str) -> None:
+    mod = importlib.import_module(f"pyfax.modem.{module}")
+    failed, attempted = doctest.testmod(mod)
+    assert attempted > 0 and failed == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -140,18 +142,24 @@ def _pyfax_v21(bits: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.peer
-def test_spandsp_v21_hdlc_to_pyfax() -> None:
+@pytest.mark.impairments("clean", "all")
+def test_spandsp_v21_hdlc_to_pyfax(impairment: Callable[..., np.ndarray],
+                                   rng: np.random.Generator) -> None:
     line_bits = spandsp_hdlc_bits(FRAMES, preamble_flags=38)
     audio = SpandspTx("v21", 300, line_bits, level_dbm0=-14.0).run()
     rx = V21Receiver()
-    res = rx.rx(np.concatenate([np.zeros(200, np.int16), audio, np.zeros(800, np.int16)]))
+    res = rx.rx(impairment(np.concatenate([np.zeros(200, np.int16), audio,
+                                           np.zeros(800, np.int16)]), rng))
     frames, _ = deframe(res.bits)
     assert frames == [HdlcFrame(f, True) for f in FRAMES]
 
 
 @pytest.mark.peer
-def test_pyfax_v21_hdlc_to_spandsp() -> None:
-    audio = _pyfax_v21(HdlcFramer(preamble_flags=38, closing_flags=2).encode(FRAMES))
+@pytest.mark.impairments("clean", "all")
+def test_pyfax_v21_hdlc_to_spandsp(impairment: Callable[..., np.ndarray],
+                                   rng: np.random.Generator) -> None:
+    audio = impairment(_pyfax_v21(HdlcFramer(preamble_flags=38, closing_flags=2).encode(FRAMES)),
+                       rng)
     srx = SpandspRx("v21", 300, cutoff_dbm0=-39.0)
     hdlc = SpandspHdlcRx()
     hdlc.put_bits(srx.run(audio))
