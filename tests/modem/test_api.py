@@ -7,6 +7,7 @@ import pytest
 
 from pyfax import modem
 from pyfax.errors import ModemError
+from pyfax.modem._dsp import power_dbm0
 from pyfax.modem.api import MODEMS
 
 
@@ -65,3 +66,16 @@ def test_every_registered_modem_round_trips(name: str, rate: int,
     bits = rng.integers(0, 2, 3000).astype(np.uint8)
     got = modem.demodulate(name, rate, modem.modulate(name, rate, bits))
     assert np.array_equal(got[: bits.size], bits)
+
+
+@pytest.mark.parametrize("name", list(MODEMS))
+def test_every_transmitter_takes_level_dbm0(name: str, rng: np.random.Generator) -> None:
+    rate = MODEMS[name].rates_bps[-1]
+    try:
+        modem.modem_class(name, rate, role="tx")
+    except ModemError as exc:
+        pytest.skip(f"not implemented yet: {exc}")
+    bits = rng.integers(0, 2, 2000).astype(np.uint8)
+    for kwargs, level in (({}, -10.0), ({"level_dbm0": -20.0}, -20.0)):
+        audio = modem.modulate(name, rate, bits, **kwargs)
+        assert power_dbm0(audio[audio != 0]) == pytest.approx(level, abs=0.3)
