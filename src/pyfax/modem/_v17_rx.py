@@ -202,7 +202,7 @@ class V17Receiver:
         self._down_reported = False
 
     def _restart_acquisition(self) -> None:
-        """Start segment 1 again from this block (AGC first)."""
+        """Start segment 1 again (AGC first), on a signal that has just begun."""
         self._stage = _Stage.ACQUIRE
         self._loop = LoopState()
         self._i_known = 0
@@ -212,7 +212,7 @@ class V17Receiver:
         else:
             self._eq = self._identity_eq()
             self._omega = 0.0
-        self._n_sym = _AGC_SYMBOLS
+        self._n_sym = 0  # this block holds the rise: measure the level on the next
         self._agc_power = 0.0
         self._acc, self._acc_abs, self._n_acc = 0j, 0.0, 0
         self._y_prev = [0j, 0j]
