@@ -12,10 +12,12 @@ handle:
 * ``reject_after_training``: out of paper or memory full: it confirms the
   training (CFR), then drops the line.
 
-How the remote knows where the call is without peeking into T.30: it
-counts its own transmit bursts (CED, DIS, then CFR after the training), as
-a line monitor would. Page data flows after the third burst, while the
-remote listens. Received pages are kept per call, and written as PNG and
+How the remote knows where the call is: when the remote terminal shows its
+T.30 state (``session.state`` of a pyfax terminal), page data flows once it
+is in phase C (``R_PAGE`` or ``R_ECM_BLOCK``: CFR sent) and its CFR has
+left the line. Otherwise it counts its own transmit bursts (CED, DIS, then
+CFR after the training), as a line monitor would; page data flows after the
+third burst, while the remote listens. Received pages are kept per call, and written as PNG and
 TIFF-F (MH) when ``out_dir`` is given.
 """
 
@@ -41,6 +43,7 @@ _SILENCE_RMS = 16.0  # below this a block counts as silent (about -66 dBm0)
 _BURST_GAP_N = 320  # 40 ms of silence separates two bursts (CED/DIS gap is 75 ms)
 _PAGE_FLOWING_N = SAMPLE_RATE_HZ  # 1 s of listening after CFR: page data is flowing
 _CFR_BURST = 3  # CED, DIS, CFR
+_PHASE_C_STATES = frozenset({"R_PAGE", "R_ECM_BLOCK"})
 
 
 class Behaviour(enum.StrEnum):
@@ -87,6 +90,7 @@ class LoopbackCall:
     remote_hung_up: bool = False
     ended: bool = False
     _bursts: _BurstCounter = field(default_factory=_BurstCounter)
+    _bursts_at_cfr: int | None = None
 
     @property
     def line_time_s(self) -> float:
@@ -121,8 +125,20 @@ class LoopbackCall:
         self._maybe_drop()
         return self.downlink(said)
 
+    def _after_cfr(self) -> bool:
+        """True once CFR has been sent and has left the line (the answerer listens)."""
+        state = getattr(getattr(self.remote, "session", None), "state", None)
+        if state is None:
+            return self._bursts.bursts >= _CFR_BURST
+        if getattr(state, "name", "") not in _PHASE_C_STATES:
+            self._bursts_at_cfr = None
+            return False
+        if self._bursts_at_cfr is None:  # CFR is queued now; its burst follows
+            self._bursts_at_cfr = self._bursts.bursts
+        return self._bursts.bursts > self._bursts_at_cfr
+
     def _maybe_drop(self) -> None:
-        after_cfr = self._bursts.bursts >= _CFR_BURST
+        after_cfr = self._after_cfr()
         if self.behaviour is Behaviour.REJECT_AFTER_TRAINING and after_cfr \
                 and self._bursts.silent_n >= _BURST_GAP_N:
             self.remote_hung_up = True

@@ -1,0 +1,150 @@
+"""The proof of issue 7 over real audio: every layer is the real one.
+
+A message goes through addressing, composition, billing, the job store, the
+T.30 terminal and the modems, as audio over the loopback line to a pyfax
+receiver. Calls are expensive, so messages are kept short (two pages).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from delivery.fakes_delivery import funded_ledger
+
+from pyfax import Message, send
+from pyfax.billing import EntryKind, Ledger, TariffTable
+from pyfax.delivery import FakeClock, JobState, JobStore, ListNotifier, RetryPolicy
+from pyfax.lines import LoopbackBackend
+from pyfax.lines.loopback import save_pages
+
+pytestmark = pytest.mark.slow
+
+
+def _one_page_pdf() -> bytes:
+    from fpdf import FPDF  # test extra
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 12, "Invoice 42 - total EUR 1245.00")
+    pdf.set_line_width(1.0)
+    pdf.rect(20, 40, 170, 60)
+    pdf.line(20, 40, 190, 100)
+    return bytes(pdf.output())
+
+
+def _message() -> Message:
+    return Message(sender="Alice <alice@example.com>",
+                   to="Acme <3222345678@fax>, bob@example.com", cc="<33142685300@fax>",
+                   subject="Invoice 42", body="Dear Acme,\nthe invoice is attached.\n",
+                   attachments=[("invoice.pdf", _one_page_pdf())])
+
+
+def _charges(ledger: Ledger) -> list[Decimal]:
+    return [e.amount for e in ledger.entries("alice") if e.kind is EntryKind.CHARGE]
+
+
+def test_two_fax_recipients_and_an_email_delivered_pixel_exact(tmp_path: Path) -> None:
+    ledger = funded_ledger(tmp_path)
+    store = JobStore(tmp_path / "jobs.db")
+    backend = LoopbackBackend("answer", out_dir=tmp_path / "received")
+    notifier = ListNotifier()
+    report = send(_message(), account="alice", ledger=ledger, backend=backend, store=store,
+                  notifier=notifier, retry=RetryPolicy(attempts=3, delays_s=(120, 300)),
+                  clock=FakeClock())
+    assert report.email == ["bob@example.com"]
+    assert [r.e164 for r in report.recipients] == ["+3222345678", "+33142685300"]
+    assert [r.status for r in report.recipients] == ["delivered", "delivered"]
+    composed = [p.image for p in store.pages(report.message_id)]
+    assert len(composed) == 2  # body, then the PDF page
+    assert len(backend.calls) == 2
+    for call in backend.calls:
+        got = call.received_pages
+        assert len(got) == len(composed)
+        for a, b in zip(got, composed, strict=True):
+            assert a.shape == b.shape and np.array_equal(a, b)
+        assert (call.out_dir / "received.tif").exists()
+    tariffs = TariffTable.default()
+    for r in report.recipients:
+        [attempt] = r.attempts
+        assert attempt.code == "OK" and r.pages == 2 and r.line_time_s > 10
+        assert r.cost == tariffs.cost(r.e164, r.line_time_s).price.rounded().amount
+        assert r.remote_csi == "+32 2 555 0100" and r.bit_rate > 0
+    assert sorted(_charges(ledger)) == sorted(r.cost for r in report.recipients)
+    bal = ledger.balance("alice")
+    assert bal.total == Decimal("25.00") - report.total_cost and bal.held == 0
+    assert notifier.notices == []
+
+
+@pytest.mark.parametrize("behaviour", ["drop_mid_page", "reject_after_training"])
+def test_remote_that_drops_the_line_is_retried_and_never_charged(tmp_path: Path,
+                                                                 behaviour: str) -> None:
+    ledger = funded_ledger(tmp_path)
+    backend = LoopbackBackend(behaviour)
+    notifier = ListNotifier()
+    msg = Message(sender="Alice <alice@example.com>", to="<3222345678@fax>",
+                  subject="Invoice 42", body="A one-page fax.\n")
+    report = send(msg, account="alice", ledger=ledger, backend=backend, notifier=notifier,
+                  retry=RetryPolicy(attempts=2, delays_s=(60,)), clock=FakeClock())
+    [r] = report.recipients
+    assert r.status == "failed" and len(r.attempts) == 2
+    assert all(a.retryable and a.code == "PHASE_D_TIMEOUT" for a in r.attempts)
+    assert all(c.remote_hung_up for c in backend.calls)
+    assert _charges(ledger) == [] and ledger.balance("alice").total == Decimal("25.00")
+    assert len(notifier.notices) == 1 and "+3222345678" in notifier.notices[0].text
+
+
+_WORKER = ("import sys; from pyfax.cli import main; sys.exit(main())",)
+
+
+def _worker(tmp_path: Path, log: io.TextIOBase | int) -> subprocess.Popen[bytes]:
+    argv = [sys.executable, "-c", *_WORKER, "worker", "--store", str(tmp_path / "jobs.db"),
+            "--ledger", str(tmp_path / "credit.db"), "--backend", "loopback",
+            "--out", str(tmp_path / "received"), "--lease", "2", "--poll", "0.2",
+            "--until-idle"]
+    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def test_worker_killed_mid_call_delivers_once_and_charges_once(tmp_path: Path) -> None:
+    ledger = funded_ledger(tmp_path)
+    store = JobStore(tmp_path / "jobs.db")
+    msg = Message(sender="Alice <alice@example.com>", to="<3222345678@fax>",
+                  subject="Invoice 42", body="Killed mid-call, delivered once.\n")
+    report = send(msg, account="alice", ledger=ledger, backend=LoopbackBackend(), store=store,
+                  wait=False)
+    [job] = store.jobs(report.message_id)
+    first = _worker(tmp_path, subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while store.open_attempt(job.id) is None:  # wait until it dials
+        assert first.poll() is None and time.monotonic() < deadline, "worker never dialled"
+        time.sleep(0.05)
+    time.sleep(0.5)  # well inside the call (a call takes seconds)
+    first.send_signal(signal.SIGKILL)
+    first.wait(30)
+    assert store.job(job.id).state is JobState.DIALLING
+    assert len(ledger.open_holds("alice")) == 1  # the dead call's hold
+    second = _worker(tmp_path, subprocess.DEVNULL)
+    assert second.wait(180) == 0
+    done = store.job(job.id)
+    attempts = store.attempts(job.id)
+    assert done.state is JobState.DONE
+    assert [a.code for a in attempts] == ["INTERRUPTED", "OK"]
+    charges = _charges(ledger)
+    cost = TariffTable.default().cost(job.e164, attempts[1].line_time_s).price.rounded().amount
+    assert charges == [cost] and attempts[1].cost == cost
+    assert ledger.open_holds("alice") == []
+    assert ledger.balance("alice").total == Decimal("25.00") - cost
+    received = sorted((tmp_path / "received").rglob("page-*.png"))
+    composed = save_pages([p.image for p in store.pages(report.message_id)],
+                          tmp_path / "composed")
+    assert len(received) == len([c for c in composed if c.suffix == ".png"]) == 1
