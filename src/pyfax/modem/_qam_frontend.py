@@ -27,7 +27,8 @@ from pyfax.modem.base import SAMPLE_RATE_HZ
 
 __all__ = ["BasebandBuffer", "CarrierDetector"]
 
-_PHASES = 32
+_PHASE_BITS = 5
+_PHASES = 1 << _PHASE_BITS  # 32 fractional delays per sample
 _POWER_ALPHA = 1.0 / 40.0
 _HYSTERESIS_DB = 4.0
 
@@ -72,6 +73,7 @@ class BasebandBuffer:
         self._bank = polyphase_bank(spec.rolloff, spec.rx_span_symbols, sps, _PHASES)
         self.n_taps: int = int(self._bank.shape[1])
         self.centre = (self.n_taps - 1) / 2.0
+        self._taps_back = np.arange(self.n_taps)[None, :]
         self._data = np.zeros(4096, np.complex128)
         self._fill = 0
         self.base = 0  # absolute index of self._data[0]
@@ -110,16 +112,18 @@ class BasebandBuffer:
     def at(self, times: NDArray[np.floating[Any]]) -> NDArray[np.complex128]:
         """Matched-filter output at the given absolute times (in samples).
 
-        Times must lie between ``base + n_taps`` and :meth:`latest_time`.
+        Times must be ascending and lie between ``base + n_taps`` and
+        :meth:`latest_time`.
         """
         pos = times + self.centre
-        n = np.floor(pos).astype(np.int64)
-        p = np.rint((pos - n) * _PHASES).astype(np.int64)
-        wrap = p == _PHASES
-        n[wrap] += 1
-        p[wrap] = 0
-        idx = (n - self.base)[:, None] - np.arange(self.n_taps)[None, :]
-        # Callers stay inside the buffer; clipping only keeps a bug from crashing rx().
-        np.clip(idx, 0, max(self._fill - 1, 0), out=idx)
+        n = pos.astype(np.int64)  # times are positive: truncation is floor
+        p = ((pos - n) * _PHASES + 0.5).astype(np.int64)
+        n += p >> _PHASE_BITS  # p == _PHASES rounds up to the next sample
+        p &= _PHASES - 1
+        first = n - self.base
+        idx = first[:, None] - self._taps_back
+        if first[0] - self.n_taps + 1 < 0 or first[-1] >= self._fill:
+            # Callers stay inside the buffer; clipping only keeps a bug from crashing rx().
+            np.clip(idx, 0, max(self._fill - 1, 0), out=idx)
         window = self._data[idx]
         return np.asarray(np.einsum("ij,ij->i", window, self._bank[p]))

@@ -74,7 +74,7 @@ class LinearReceiver:
     """
 
     def __init__(self, profile: ModemProfile, *, cutoff_dbm0: float | None = None,
-                 block_symbols: int = 16) -> None:
+                 block_symbols: int = 32) -> None:
         if not 1 <= block_symbols <= 256:
             raise ModemError(f"block_symbols {block_symbols} is out of range 1..256")
         self.profile = profile

@@ -32,8 +32,7 @@ __all__ = ["Tracker"]
 _MU_TRAIN = 0.08
 _MU_DATA = 0.03
 _PLL_ALPHA = 0.4
-_TIMING_KP = 0.05
-_TIMING_KI = 0.002
+_TIMING_KP = 0.1
 _KNOWN_MSE_SYMBOLS = 64
 _MAX_KNOWN_MSE = 0.1
 _MAX_ONES_ERROR_RATE = 0.02
@@ -134,7 +133,7 @@ class Tracker:
         mu = _MU_TRAIN if n_known else _MU_DATA
         floor = 0.1 * self._n  # a tenth of the trained level: silence cannot blow up the step
         self._w += (mu / (b * max(power, floor))) * (xw.conj().T @ err)
-        p = float(np.mean(np.angle(y * np.conj(refs))))
+        p = float(np.angle(y * np.conj(refs)).sum()) / b
         self._theta += _PLL_ALPHA * p
         self._omega += (_PLL_ALPHA**2 / 4.0) * p / (2 * b)
 
@@ -145,11 +144,14 @@ class Tracker:
         prev = x[2 * ks - 2 - base]
         # Normalised by the block's power, floored at a tenth of the trained
         # level (1.0) so that silence or a fade cannot throw the loop.
-        te = float(np.mean((np.conj(mid) * (on - prev)).real) /
-                   max(float(np.mean(np.abs(on) ** 2)), 0.1))
-        te = min(max(te, -1.0), 1.0)
+        b = len(ks)
+        te = float((np.conj(mid) * (on - prev)).real.sum()) / max(
+            float(np.vdot(on, on).real), 0.1 * b)
+        te = -1.0 if te < -1.0 else min(te, 1.0)
+        # Second order, critically damped in block steps: the spacing moves
+        # the timing by 2B times its change per block.
         self.t_next -= _TIMING_KP * te * self._half
-        self._half *= 1.0 - _TIMING_KI * te * 0.01
+        self._half *= 1.0 - (_TIMING_KP**2 / 4.0) * te / (2 * b)
 
     def _bits(self, line_bits: Bits) -> Bits:
         if len(line_bits) == 0:

@@ -127,22 +127,20 @@ class _V27terDecider:
         self._allowed = np.arange(8) if self._bps == 3 else np.array([0, 2, 4, 6])
         self._points = _POINTS[self._allowed]
         self._phase = _DATA_PHASE
+        # Line bits of each phase change (45° steps), first bit first.
+        inv, width = (_INV_8, 3) if self._bps == 3 else (_INV_4, 2)
+        shifts = np.arange(width - 1, -1, -1)
+        self._table = ((inv[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
 
     def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
         d = np.abs(z[:, None] - self._points[None, :])
         phases = self._allowed[np.argmin(d, axis=1)]
-        prev = np.concatenate([[self._phase], phases[:-1]])
-        if len(phases):
-            self._phase = int(phases[-1])
-        steps = (phases - prev) % 8
-        if self._bps == 3:
-            code = _INV_8[steps]
-            bits = np.stack([code >> 2, (code >> 1) & 1, code & 1], axis=1)
-        else:
-            code = _INV_4[steps]
-            bits = np.stack([code >> 1, code & 1], axis=1)
+        prev = np.empty_like(phases)
+        prev[0] = self._phase
+        prev[1:] = phases[:-1]
+        self._phase = int(phases[-1])
         refs: Symbols = _POINTS[phases]
-        return refs, bits.reshape(-1).astype(np.uint8)
+        return refs, self._table[(phases - prev) & 7].reshape(-1)
 
     def flush(self) -> Bits:
         return np.zeros(0, np.uint8)

@@ -124,11 +124,28 @@ _INV_8 = _inverse_steps(_STEPS_8)
 _INV_4 = _inverse_steps(_STEPS_4)
 
 
+def _bit_table(rate: int) -> NDArray[np.uint8]:
+    """Line bits of a symbol, indexed by ``8 * amplitude + phase change``."""
+    bps = rate // 2400
+    table = np.zeros((16, bps), np.uint8)
+    for amp in (0, 1):
+        for step in range(8):
+            if rate == 4800:
+                code = int(_INV_4[step])
+                bits = [code >> 1, code & 1]
+            else:
+                code = int(_INV_8[step])
+                bits = [code >> 2, (code >> 1) & 1, code & 1]
+                if rate == 9600:
+                    bits = [amp, *bits]
+            table[8 * amp + step] = bits
+    return table
+
+
 class _V29Decider:
     """Nearest-point slicing and differential decoding."""
 
     def __init__(self, rate: int) -> None:
-        self._rate = rate
         if rate == 9600:
             self._index = np.arange(16)
         elif rate == 7200:
@@ -136,26 +153,20 @@ class _V29Decider:
         else:
             self._index = np.array([0, 2, 4, 6])
         self._points = _POINTS[self._index]
+        self._table = _bit_table(rate)
         self._phase = 0
 
     def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
         d = np.abs(z[:, None] - self._points[None, :])
         idx = self._index[np.argmin(d, axis=1)]
-        phases = idx % 8
-        prev = np.concatenate([[self._phase], phases[:-1]])
-        if len(phases):
-            self._phase = int(phases[-1])
-        steps = (phases - prev) % 8
-        if self._rate == 9600:
-            code = _INV_8[steps]
-            bits = np.stack([idx // 8, code >> 2, (code >> 1) & 1, code & 1], axis=1)
-        elif self._rate == 7200:
-            code = _INV_8[steps]
-            bits = np.stack([code >> 2, (code >> 1) & 1, code & 1], axis=1)
-        else:
-            code = _INV_4[steps]
-            bits = np.stack([code >> 1, code & 1], axis=1)
-        return _POINTS[idx], bits.reshape(-1).astype(np.uint8)
+        phases = idx & 7
+        prev = np.empty_like(phases)
+        prev[0] = self._phase
+        prev[1:] = phases[:-1]
+        self._phase = int(phases[-1])
+        code = (idx & 8) | ((phases - prev) & 7)
+        refs: Symbols = _POINTS[idx]
+        return refs, self._table[code].reshape(-1)
 
     def flush(self) -> Bits:
         return np.zeros(0, np.uint8)
