@@ -65,6 +65,7 @@ class RxChain:
         self._v21 = V21Receiver(cutoff_dbm0=RX_CUTOFF_DBM0)
         self._hdlc = HdlcDeframer()
         self._fast: Any = None
+        self._active = False
         self._fast_rate: ModemRate | None = None
         self._mode: ReceiveFast | None = None
         self._trained_rate: ModemRate | None = None
@@ -73,12 +74,13 @@ class RxChain:
         self._fast_hdlc = HdlcDeframer()
 
     def listen_v21_only(self) -> None:
-        """Stop the fast receiver."""
-        self._fast, self._mode, self._fast_rate = None, None, None
+        """Stop listening with the fast receiver (kept, with its trained equaliser)."""
+        self._active = False
 
     def listen_fast(self, action: ReceiveFast) -> None:
         """Start a fast receiver for ``action.modem_rate`` in ``action.mode``."""
         self._mode = action
+        self._active = True
         if action.mode is ReceiveMode.TCF or action.long_train:
             self._trained_rate = None
         self._new_burst()
@@ -104,7 +106,7 @@ class RxChain:
     def rx(self, samples: Samples) -> list[Event]:
         """Demodulate a block; return the events it completed, in order."""
         events: list[Event] = []
-        if self._fast is not None:
+        if self._active:
             events += self._rx_fast(samples)
         v21 = self._v21.rx(samples)
         if v21.bits.size:

@@ -18,12 +18,14 @@ from numpy.typing import NDArray
 from pyfax import t4
 from pyfax.errors import T4Error, T30Error
 from pyfax.t30.dis import DcsParams
-from pyfax.t30.params import PaperWidth, Resolution
+from pyfax.t30.params import Compression, PaperWidth, Resolution
 
 __all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_tx_page", "decode_page",
            "ecm_blocks", "encode_page"]
 
 ECM_FRAMES_PER_BLOCK = 256
+LOST_SLACK_OCTETS = 16
+"""Leading fill and coding differences (K, fill) that are not lost lines."""
 MR_K = {Resolution.STANDARD: 2}
 """T.4 §4.2.1: K=2 at standard resolution, 4 at higher ones."""
 
@@ -36,6 +38,14 @@ class TxPage:
 
     image: Page
     resolution: Resolution = Resolution.FINE
+
+    def __post_init__(self) -> None:
+        if self.image.ndim != 2 or self.image.shape[0] == 0:
+            raise T30Error(f"a page must be a non-empty 2-D array, not {self.image.shape}")
+        try:
+            self.width  # noqa: B018 - validates the line length
+        except ValueError as exc:
+            raise T30Error(str(exc)) from exc
 
     @property
     def width(self) -> PaperWidth:
@@ -51,25 +61,32 @@ class DecodedPage:
     damaged_lines: int
     complete: bool = True
     """Whether the end of page (RTC/EOFB) was found."""
+    lost_fraction: float = 0.0
+    """Share of the received stream that decoded to no line at all (garbage that
+    swallowed whole lines between two EOLs), estimated by coding the decoded
+    page again and comparing lengths."""
 
     @property
     def damaged_fraction(self) -> float:
-        """Damaged lines over all lines (1.0 for an empty page)."""
+        """Damaged lines over all lines, plus the share of lost stream (1.0 when empty)."""
         rows = int(self.image.shape[0])
-        return self.damaged_lines / rows if rows else 1.0
+        return self.damaged_lines / rows + self.lost_fraction if rows else 1.0
 
 
 def _k(resolution: Resolution) -> int:
     return MR_K.get(resolution, 4)
 
 
+def _min_bits(dcs: DcsParams) -> int:
+    if dcs.ecm or not dcs.min_scan_time_ms:
+        return 0
+    return math.ceil(dcs.modem_rate.rate_bps * dcs.min_scan_time_ms / 1000)
+
+
 def encode_page(page: TxPage, dcs: DcsParams) -> bytes:
     """The coded page for the parameters ``dcs`` commands."""
-    min_bits = 0
-    if not dcs.ecm and dcs.min_scan_time_ms:
-        min_bits = math.ceil(dcs.modem_rate.rate_bps * dcs.min_scan_time_ms / 1000)
     return bytes(t4.encode(page.image, scheme=dcs.compression.value, k=_k(dcs.resolution),
-                           min_bits_per_line=min_bits, bit_order="lsb"))
+                           min_bits_per_line=_min_bits(dcs), bit_order="lsb"))
 
 
 def decode_page(data: bytes, dcs: DcsParams) -> DecodedPage:
@@ -80,8 +97,14 @@ def decode_page(data: bytes, dcs: DcsParams) -> DecodedPage:
                                   bit_order="lsb")
     except T4Error:
         return DecodedPage(np.zeros((0, width_px), dtype=np.bool_), 0, complete=False)
-    return DecodedPage(np.asarray(report.image, dtype=np.bool_), len(report.damaged_lines),
-                       bool(report.end_of_page))
+    image = np.asarray(report.image, dtype=np.bool_)
+    lost = 0.0
+    if image.shape[0] and dcs.compression is not Compression.MMR:
+        again = len(t4.encode(image, scheme=dcs.compression.value, k=_k(dcs.resolution),
+                              min_bits_per_line=_min_bits(dcs)))
+        lost = max(0, report.bytes_consumed - again - LOST_SLACK_OCTETS) / max(
+            report.bytes_consumed, 1)
+    return DecodedPage(image, len(report.damaged_lines), bool(report.end_of_page), lost)
 
 
 def ecm_blocks(data: bytes, frame_size: int) -> list[list[bytes]]:

@@ -157,7 +157,8 @@ class ReceiverMixin(Core):
         assert dcs is not None
         page = decode_page(self._page_data, dcs)
         self._log(f"page {self.progress.pages + 1}: {page.image.shape[0]} lines, "
-                  f"{page.damaged_lines} damaged, {'with' if page.complete else 'no'} RTC")
+                  f"{page.damaged_lines} damaged, {page.lost_fraction:.1%} of the stream lost, "
+                  f"{'with' if page.complete else 'no'} RTC")
         good = (page.image.shape[0] > 0 and page.complete
                 and page.damaged_fraction <= self.settings.rtn_damaged_fraction)
         if good:
@@ -188,6 +189,10 @@ class ReceiverMixin(Core):
 
     def _r_post_without_page(self) -> None:
         assert self._rx is not None
+        if self.progress.dcs is None:
+            self._disconnect(ResultCode.PROTOCOL_ERROR,
+                             f"{self._rx.fcf.name} before any DCS")
+            return
         if self._rx.fcf is self._last_post and not self._carrier_seen and self._last_response:
             self._r_repeat_response()
             return

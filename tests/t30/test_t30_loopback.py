@@ -1,0 +1,95 @@
+"""pyfax against pyfax over loopback audio: every modem and rate, ECM on and off,
+MH/MR/MMR, 1 to 5 pages, pixel-exact pages at both ends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from t30_audio import pages_equal, run_call, sample_pages
+
+from pyfax.t30 import Compression, ResultCode, Terminal
+from pyfax.t30.params import Modem
+from pyfax.t30.terminal import available_modems
+
+
+def need(modem: str) -> None:
+    if Modem(modem) not in available_modems([Modem(modem)]):
+        pytest.skip(f"pyfax.modem has no {modem} yet")
+
+
+RATES = [("v17", 14400), ("v17", 12000), ("v17", 9600), ("v17", 7200), ("v29", 9600),
+         ("v29", 7200), ("v27ter", 4800), ("v27ter", 2400)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("modem", "rate"), RATES)
+def test_every_modem_and_rate(modem: str, rate: int) -> None:
+    need(modem)
+    i = RATES.index((modem, rate))
+    ecm = i % 2 == 0
+    comps = [("MMR", "MR", "MH"), ("MR", "MH"), ("MH",)][i % 3]
+    pages = sample_pages(1, rows=60, seed=i)
+    tx = Terminal("send", pages, ident="+32 2 123 4567", ecm=ecm, modems=(modem,),
+                  compressions=comps, max_rate_bps=rate)
+    rx = Terminal("receive", ident="+32 9 765 4321", ecm=ecm, modems=(modem,),
+                  max_rate_bps=rate)
+    run_call(tx, rx, limit_s=150)
+    for t in (tx, rx):
+        assert t.result is not None and t.result.ok, t.result
+    assert tx.result is not None and rx.result is not None
+    assert tx.result.bit_rate == rate and tx.result.ecm is ecm
+    want = Compression.MMR if ecm and "MMR" in comps else (
+        Compression.MR if "MR" in comps else Compression.MH)
+    assert tx.result.compression is want
+    assert rx.result.remote_ident == "+32 2 123 4567"
+    assert pages_equal(rx.received_pages, pages)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("ecm", "n_pages"), [(True, 5), (False, 3)])
+def test_multi_page_calls(ecm: bool, n_pages: int) -> None:
+    need("v29")
+    pages = sample_pages(n_pages, rows=80, seed=10 + n_pages)
+    tx = Terminal("send", pages, ecm=ecm, modems=("v29",))
+    rx = Terminal("receive", ecm=ecm, modems=("v29",))
+    line_s = run_call(tx, rx, limit_s=250)
+    assert tx.result is not None and tx.result.ok and tx.result.pages == n_pages
+    assert rx.result is not None and rx.result.ok and rx.result.pages == n_pages
+    assert pages_equal(rx.received_pages, pages)
+    assert abs(tx.result.line_time_s - line_s) < 1.0
+
+
+def test_no_answer_ends_at_t1() -> None:
+    tx = Terminal("send", sample_pages(1, rows=20))
+    silence = np.zeros(160, np.int16)
+    for _ in range(int(45 * 8000 / 160)):
+        tx.step(silence)
+        if tx.done:
+            break
+    assert tx.result is not None and tx.result.code is ResultCode.NO_ANSWER
+    assert 34.0 <= tx.result.line_time_s <= 36.0
+    assert tx.result.code.retryable and not tx.result.code.start_lower
+
+
+def test_receiver_hearing_only_noise_ends_at_t1() -> None:
+    rx = Terminal("receive")
+    rng = np.random.default_rng(5)
+    for _ in range(int(45 * 8000 / 160)):
+        rx.step((rng.standard_normal(160) * 2000).astype(np.int16))
+        if rx.done:
+            break
+    assert rx.result is not None
+    assert rx.result.code in (ResultCode.NO_ANSWER, ResultCode.CED_NOT_DETECTED)
+    assert 34.0 <= rx.result.line_time_s <= 41.0
+
+
+def test_bad_arguments_are_t30_errors() -> None:
+    from pyfax.errors import T30Error
+    with pytest.raises(T30Error):
+        Terminal("fax")  # type: ignore[arg-type]
+    with pytest.raises(T30Error):
+        Terminal("send", [])
+    with pytest.raises(T30Error):
+        Terminal("send", [np.zeros((10, 1728), bool)], modems=("v34",))
+    with pytest.raises(T30Error):
+        Terminal("send", [np.zeros((10, 1000), bool)])
