@@ -7,11 +7,14 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
+from scipy import ndimage
 
-from pyfax.compose import BodyFormat, compose
+from pyfax.compose import BodyFormat, Paper, Resolution, compose
 from pyfax.compose._blocks import plain_blocks
 from pyfax.compose._fonts import Resolver, Style, font_chain
 from pyfax.compose._html import html_blocks
+from pyfax.compose._textsource import text_box
 from pyfax.errors import EmptyMessage
 
 NOW = dt.datetime(2026, 11, 26, 9, 30)
@@ -134,3 +137,25 @@ def test_wrapping_is_the_same_at_every_resolution() -> None:
     text = "\n".join("word " * (i % 30) for i in range(150))
     counts = {r: len(compose(text, resolution=r).pages) for r in ("standard", "fine", "r400")}
     assert len(set(counts.values())) == 1
+
+
+@pytest.mark.parametrize("resolution", list(Resolution), ids=lambda r: r.name.lower())
+def test_text_matches_pillow_drawing_the_whole_line(resolution: Resolution,
+                                                    inputs: SimpleNamespace) -> None:
+    """Our cached-glyph renderer against Pillow drawing the line in one call."""
+    text = "Größe façade één — The quick brown fox, 0123456789!"
+    page = compose(text, header=False, resolution=resolution).pages[0].image
+    x_dpi, y_dpi = resolution.x_dpi, resolution.y_dpi
+    dpi = max(x_dpi, y_dpi)
+    h, w = page.shape
+    canvas = Image.new("L", (round(w / x_dpi * dpi), round(h / y_dpi * dpi)), 255)
+    box = text_box(Paper.A4)
+    font = ImageFont.truetype(inputs.dejavu, 11 * dpi / 72)
+    ImageDraw.Draw(canvas).text((box.left_pt * dpi / 72, (box.top_pt + 11) * dpi / 72), text,
+                                font=font, fill=0, anchor="ls")
+    ref = np.asarray(canvas.resize((w, h), Image.Resampling.BOX)) < 150
+    near = np.ones((3, 3), dtype=bool)
+    shared = (page & ndimage.binary_dilation(ref, near)) | (ref & ndimage.binary_dilation(page,
+                                                                                       near))
+    assert shared.sum() / (page | ref).sum() >= 0.9
+    assert 0.8 < page.sum() / ref.sum() < 1.25

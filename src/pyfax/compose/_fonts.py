@@ -59,7 +59,7 @@ class Face:
 
     def font(self, size_px: float) -> Font:
         """The face at ``size_px`` pixels per em (cached)."""
-        return _load(self.source, round(size_px * 4) / 4)
+        return _load(self.source, round(size_px * 64) / 64)  # FreeType sizes are 26.6
 
 
 @functools.lru_cache(maxsize=256)

@@ -1,14 +1,16 @@
-"""A glyph cache: each character is rasterised once per face and size, then pasted.
+"""A word cache: each word is rasterised once per face, size and fax grid, then pasted.
 
 Pillow rasterises every character of every string it draws; a fax page of
-text has a few thousand characters but a hundred distinct ones. Characters
-that need no shaping (Latin, Greek, Cyrillic, general punctuation and
-symbols, without combining marks) are therefore rendered once into an 8-bit
-coverage mask with their offset from the pen position on the baseline and
-their advance width, and a run is drawn by pasting masks along the baseline
-(``np.maximum`` into an ink raster). Text in other scripts is drawn by Pillow
-as a whole run (so Raqm can shape it) and pasted the same way. Advances are
-per glyph without kerning, both when measuring (layout) and when drawing.
+text has a few thousand characters but far fewer distinct words. Words in
+scripts that need no shaping (Latin, Greek, Cyrillic, general punctuation
+and symbols, without combining marks) are rendered by Pillow once, kerning
+included, on square pixels at the larger of the two fax resolutions,
+resampled with a box filter onto the (non-square) fax grid, and kept with
+their offset from the pen on the baseline and their advance. A line is
+drawn by pasting words (``np.maximum`` into an ink raster) at pen positions
+that advance by the word widths and the space width, which is also how the
+layout measures. Runs in other scripts are drawn whole, so Raqm shapes and
+orders them.
 """
 
 from __future__ import annotations
@@ -72,25 +74,8 @@ def _rasterise(font: Font, text: str, sx: float, sy: float) -> Glyph:
     return Glyph(np.asarray(img, dtype=np.uint8), ox, oy, advance)
 
 
-def _compose_word(parts: list[tuple[Glyph, float]]) -> Glyph:
-    """One glyph from character glyphs at pen offsets (the word is then pasted at once)."""
-    boxes = [(round(x) + g.dx_px, g.dy_px, g.mask.shape) for g, x in parts if g.mask.size]
-    advance = parts[-1][1] + parts[-1][0].advance_px
-    if not boxes:
-        return Glyph(np.zeros((0, 0), dtype=np.uint8), 0, 0, advance)
-    left = min(b[0] for b in boxes)
-    top = min(b[1] for b in boxes)
-    right = max(b[0] + b[2][1] for b in boxes)
-    bottom = max(b[1] + b[2][0] for b in boxes)
-    mask = np.zeros((bottom - top, right - left), dtype=np.uint8)
-    for g, x in parts:
-        if g.mask.size:
-            _paste(mask, g, round(x) - left, -top)
-    return Glyph(mask, left, top, advance)
-
-
 class GlyphCache:
-    """Rasterised glyphs, words and advances keyed by font, text and grid; process-wide."""
+    """Rasterised words (and shaped runs) and their advances; process-wide."""
 
     MAX_ENTRIES = 100_000
 
@@ -99,45 +84,37 @@ class GlyphCache:
         self._advances: dict[tuple[int, str], float] = {}
         self._fonts: dict[int, Font] = {}  # keeps fonts alive so their ids stay unique
 
-    def _room(self, font: Font) -> int:
+    def _room(self, font: Font) -> None:
         if len(self._glyphs) + len(self._advances) > self.MAX_ENTRIES:
             self._glyphs.clear()
             self._advances.clear()
         self._fonts.setdefault(id(font), font)
-        return id(font)
 
     def glyph(self, font: Font, text: str, sx: float = 1.0, sy: float = 1.0) -> Glyph:
-        """``text`` (one character, a simple word, or a run needing shaping) in ``font``,
-        drawn on square pixels and resampled by (sx, sy) onto the fax grid."""
+        """``text`` (a word, or a run needing shaping) in ``font``, drawn on square
+        pixels and resampled by (sx, sy) onto the fax grid."""
         key = (id(font), text, sx, sy)
         g = self._glyphs.get(key)
         if g is None:
             self._room(font)
-            if len(text) > 1 and all(is_simple(ch) for ch in text):
-                parts, x = [], 0.0
-                for ch in text:
-                    cg = self.glyph(font, ch, sx, sy)
-                    parts.append((cg, x))
-                    x += cg.advance_px
-                g = _compose_word(parts)
-            else:
-                g = _rasterise(font, text, sx, sy)
-            self._glyphs[key] = g
+            g = self._glyphs[key] = _rasterise(font, text, sx, sy)
         return g
 
-    def _char_advance(self, font: Font, ch: str) -> float:
-        key = (id(font), ch)
+    def _word_advance(self, font: Font, word: str) -> float:
+        key = (id(font), word)
         a = self._advances.get(key)
         if a is None:
             self._room(font)
-            a = self._advances[key] = float(font.getlength(ch))
+            a = self._advances[key] = float(font.getlength(word))
         return a
 
     def advance(self, font: Font, text: str) -> float:
         """Advance width of ``text`` in (square) pixels, as :meth:`draw` moves the pen."""
-        if all(is_simple(ch) for ch in text):
-            return sum(self._char_advance(font, ch) for ch in text)
-        return float(font.getlength(text))
+        if not all(is_simple(ch) for ch in text):
+            return float(font.getlength(text))
+        words = text.split(" ")
+        space = self._word_advance(font, " ")
+        return sum(self._word_advance(font, w) for w in words if w) + space * (len(words) - 1)
 
     def draw(self, ink: Ink, x_px: float, baseline_px: float, font: Font, text: str,
              sx: float = 1.0, sy: float = 1.0) -> float:
@@ -151,7 +128,7 @@ class GlyphCache:
             g = self.glyph(font, text, sx, sy)
             _paste(ink, g, round(x_px), y)
             return x_px + g.advance_px
-        space = self._char_advance(font, " ") * sx
+        space = self._word_advance(font, " ") * sx
         for i, word in enumerate(text.split(" ")):
             if i:
                 x_px += space
