@@ -77,11 +77,15 @@ class TerminalScript:
     results: list[CallResult]
     offers: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
     page_counts: list[int] = field(default_factory=list)
+    page_sets: list[list[StoredPage]] = field(default_factory=list)
+    idents: list[str] = field(default_factory=list)
 
     def __call__(self, pages: Sequence[StoredPage], *, ident: str, ecm: bool,
                  modems: Sequence[str]) -> ScriptedTerminal:
         self.offers.append((tuple(modems), ecm))
         self.page_counts.append(len(pages))
+        self.page_sets.append(list(pages))
+        self.idents.append(ident)
         return ScriptedTerminal(self.results.pop(0))
 
 

@@ -14,7 +14,7 @@ from delivery.fakes_delivery import funded_ledger
 
 from pyfax import Message, send
 from pyfax.delivery import FakeClock, JobState, JobStore, ListNotifier, RetryPolicy
-from pyfax.errors import InsufficientCredit
+from pyfax.errors import AttachmentError, DeliveryError, InsufficientCredit
 from pyfax.lines import LoopbackBackend
 
 
@@ -93,3 +93,20 @@ def test_wait_false_only_queues(tmp_path: Path) -> None:
     assert [j.state for j in store.jobs()] == [JobState.QUEUED, JobState.QUEUED]
     assert backend.calls == []
     assert report.n_pages == 1 and len(store.pages(report.message_id)) == 1
+
+
+def test_bad_attachment_stops_before_dialling_or_charging(tmp_path: Path) -> None:
+    ledger = funded_ledger(tmp_path)
+    before = ledger.entries("alice")
+    backend = LoopbackBackend(behaviour="answer")
+    store = JobStore(tmp_path / "jobs.db")
+    msg = Message(sender="Alice <alice@example.com>", to="<3222345678@fax>", body="x",
+                  attachments=[("broken.pdf", b"%PDF-1.4 truncated")])
+    with pytest.raises(AttachmentError) as err:
+        send(msg, account="alice", ledger=ledger, backend=backend, store=store,
+             clock=FakeClock())
+    assert err.value.attachment == "broken.pdf"
+    assert backend.calls == [] and store.jobs() == [] and ledger.entries("alice") == before
+    with pytest.raises(DeliveryError):
+        send(_msg("<3222345678@fax>"), account="alice", ledger=ledger, backend=backend,
+             wait=False)

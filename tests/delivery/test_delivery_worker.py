@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from delivery.fakes_delivery import (
     ScriptedBackend,
@@ -78,6 +79,9 @@ def test_training_failure_retries_lower_then_charges_measured_time(tmp_path: Pat
     assert rig.store.job(rig.jid).state is JobState.DONE
     assert script.offers == [(("v17", "v29", "v27ter"), True), (("v29", "v27ter"), True)]
     assert script.page_counts == [2, 2]
+    first, second = script.page_sets  # the same composed pages, header line and all
+    assert all(np.array_equal(a.image, b.image) for a, b in zip(first, second, strict=True))
+    assert script.idents == ["+32 2 123 4567"] * 2
     expected = TariffTable.default().cost(E164, 53.2).price.amount
     charges = [e for e in rig.ledger.entries("alice") if e.kind is EntryKind.CHARGE]
     assert [c.amount for c in charges] == [expected]

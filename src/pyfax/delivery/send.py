@@ -35,6 +35,7 @@ from pyfax.delivery.report import (
 )
 from pyfax.delivery.store import JobStore
 from pyfax.delivery.worker import Worker
+from pyfax.errors import DeliveryError
 from pyfax.lines.base import Backend
 
 __all__ = ["SendOptions", "build_report", "compose_pages", "send"]
@@ -93,8 +94,12 @@ def send(msg: Message, *, account: str, ledger: Ledger, backend: Backend,
     Raises:
         InsufficientCredit: the account is below the minimum to send; nothing
             was dialled and the ledger is unchanged.
-        ComposeError: an attachment or body cannot be turned into pages.
+        ComposeError: an attachment or body cannot be turned into pages;
+            nothing was dialled or charged.
+        DeliveryError: ``wait=False`` without a job store.
     """
+    if not wait and store is None:
+        raise DeliveryError("send(wait=False) queues jobs for a worker: give it a JobStore file")
     clock = clock or SystemClock()
     store = store if store is not None else JobStore(":memory:")
     retry = retry or RetryPolicy()
