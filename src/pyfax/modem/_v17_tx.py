@@ -49,6 +49,8 @@ _SPAN_SYMBOLS = 9
 _ROLL_OFF = 0.25
 _CARRIER_PERIOD = 40  # 1800/8000 = 9/40
 _MEAN_SYMBOL_ENERGY = 40.0  # every V.17 constellation and ABCD
+_AHEAD_SYMBOLS = 2400  # data symbols made at a time when bits are queued
+_RENDER_AHEAD = 4000  # samples rendered at a time when their symbols exist
 
 
 def rrc_taps(phases: int, span_symbols: int, roll_off: float) -> NDArray[np.float64]:
@@ -104,11 +106,12 @@ class V17Transmitter:
         self._syms: NDArray[np.complex128] = np.concatenate(
             [np.zeros(_SPAN_SYMBOLS, np.complex128), training.symbols, ones])
         self._sym_base = -_SPAN_SYMBOLS  # symbol index of self._syms[0]
-        self._pending: list[Bits] = []
-        self._n_pending = 0
+        self._pending: Bits = np.zeros(0, np.uint8)  # queued bits from _read on
+        self._read = 0
         self._ending = False
         self._end_symbol: int | None = None  # one past the last symbol, once known
-        self._n_sample = 0
+        self._n_sample = 0  # next sample to render
+        self._out: Samples = np.zeros(0, np.int16)  # rendered, not yet returned
 
     # --- the data path -----------------------------------------------------
 
@@ -128,18 +131,20 @@ class V17Transmitter:
             raise ModemError("V.17 transmitter: put_bits() after end_of_data()")
         b = (np.asarray(bits).reshape(-1) & 1).astype(np.uint8)
         if b.size:
-            self._pending.append(b)
-            self._n_pending += b.size
+            self._pending = np.concatenate([self._pending[self._read:], b])
+            self._read = 0
+
+    @property
+    def _n_pending(self) -> int:
+        return self._pending.size - self._read
 
     def end_of_data(self) -> None:
         """No more data: send the rest, then the tail (ones, silence), then stop."""
         self._ending = True
 
     def _take_bits(self, n_bits: int) -> Bits:
-        allbits = np.concatenate(self._pending) if self._pending else np.zeros(0, np.uint8)
-        head, rest = allbits[:n_bits], allbits[n_bits:]
-        self._pending = [rest] if rest.size else []
-        self._n_pending = int(rest.size)
+        head = self._pending[self._read:self._read + n_bits]
+        self._read += head.size
         return head
 
     def _extend(self, n_symbols: int) -> None:
@@ -148,10 +153,12 @@ class V17Transmitter:
         if self._end_symbol is not None:
             self._append(np.zeros(n_symbols, np.complex128))
             return
-        n_data = min(n_symbols, self._n_pending // bps)
+        # Make symbols well ahead when the bits are there (fewer, larger calls),
+        # but never idle ones ahead of bits that may still come.
+        n_data = min(max(n_symbols, _AHEAD_SYMBOLS), self._n_pending // bps)
         if n_data:
             self._append(self._data_symbols(self._take_bits(n_data * bps)))
-        if n_data == n_symbols:
+        if n_data >= n_symbols:
             return
         if not self._ending:
             self._append(self._data_symbols(np.ones((n_symbols - n_data) * bps, np.uint8)))
@@ -177,6 +184,28 @@ class V17Transmitter:
         """Up to ``n_samples`` int16 samples; fewer (maybe none) once finished."""
         if n_samples < 0:
             raise ModemError(f"tx() needs a non-negative sample count, got {n_samples}")
+        if self._out.size < n_samples:
+            self._fill(n_samples - self._out.size)
+        block, self._out = self._out[:n_samples], self._out[n_samples:]
+        return block
+
+    def _fill(self, need: int) -> None:
+        """Render at least ``need`` more samples, or up to ``_RENDER_AHEAD`` when the
+        symbols for them exist already (small ``tx()`` calls then cost little)."""
+        ready = self._ready_samples()
+        if ready < _RENDER_AHEAD and self._n_pending >= self._bps and self._end_symbol is None:
+            self._extend(1)
+            ready = self._ready_samples()
+        self._out = np.concatenate([self._out, self._render(max(need, min(_RENDER_AHEAD,
+                                                                           ready)))])
+
+    def _ready_samples(self) -> int:
+        """How many samples the symbols made so far can shape."""
+        have = self._sym_base + self._syms.size
+        return (10 * (have + 1) - 1) // 3 - self._n_sample
+
+    def _render(self, n_samples: int) -> Samples:
+        """The next ``n_samples`` samples (fewer at the end)."""
         n0 = self._n_sample
         n = np.arange(n0, n0 + n_samples, dtype=np.int64)
         k_last = (3 * (n0 + n_samples)) // 10 - 1
@@ -207,7 +236,7 @@ class V17Transmitter:
     def done(self) -> bool:
         """True once every sample, tail included, has been returned."""
         end = self._end_sample
-        return end is not None and self._n_sample >= end
+        return end is not None and self._n_sample >= end and self._out.size == 0
 
     @property
     def symbol_rate(self) -> int:
