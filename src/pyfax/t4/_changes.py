@@ -6,10 +6,10 @@ elements are held as CSR arrays: ``positions`` (columns, row by row, in
 order) and ``offsets`` (``positions[offsets[r]:offsets[r + 1]]`` are row r's).
 Even-indexed elements of a row turn the line black, odd-indexed ones white.
 
-How it works: :func:`find_changes` views each row's bytes as little-endian
-64-bit words, so one XOR of a word with itself shifted by a byte (and the top
-byte of the word before) marks all eight pixel changes of that word; only the
-few non-zero words are then unpacked. :func:`render` builds the page from its
+How it works: :func:`find_changes` packs the rows into 64-bit words, so one
+XOR of a word with itself shifted by a bit (and the last bit of the word
+before) marks all 64 pixel changes of that word at once; only the few
+non-zero words and bytes are then expanded into columns, by table lookup. :func:`render` builds the page from its
 runs with one ``np.repeat`` over the whole page.
 """
 
@@ -47,26 +47,25 @@ def find_changes(page: Page) -> Changes:
     ([1, 3, 0], [0, 2, 3])
     """
     n_rows, width = page.shape
-    padded_width = -(-width // 8) * 8
-    if padded_width == width and page.flags.c_contiguous:
-        pixels = page.view(np.uint8)
-    else:
-        pixels = np.zeros((n_rows, padded_width), dtype=np.uint8)
-        pixels[:, :width] = page
-    words = pixels.view("<u8")
-    flips = words ^ (words << np.uint64(8))
-    flips[:, 1:] ^= words[:, :-1] >> np.uint64(56)
+    n_words = -(-width // 64)
+    packed = np.zeros((n_rows, n_words * 8), np.uint8)
+    packed[:, : -(-width // 8)] = np.packbits(page, axis=1)
+    words = packed.view(">u8").astype(np.uint64)
+    # A pixel changes where it differs from its left neighbour (white left of column 0).
+    flips = words ^ (words >> np.uint64(1))
+    flips[:, 1:] ^= (words[:, :-1] & np.uint64(1)) << np.uint64(63)
     hit = np.flatnonzero(flips)
-    byte_row, byte_col = np.nonzero(flips.reshape(-1)[hit].view(np.uint8).reshape(-1, 8))
-    flat = hit[byte_row] * 8 + byte_col
-    row, col = np.divmod(flat, padded_width)
-    if padded_width != width:
+    # Unpack only the words with a change; bool nonzero is numpy's fast path.
+    hit_bits = np.unpackbits(flips.reshape(-1)[hit].astype(">u8").view(np.uint8)).view(bool)
+    at = np.flatnonzero(hit_bits)
+    hit_row, hit_word = np.divmod(hit, n_words)
+    row = hit_row[at >> 6]
+    col = hit_word[at >> 6] * 64 + (at & 63)
+    if n_words * 64 != width:
         keep = col < width
         row, col = row[keep], col[keep]
-    counts = np.bincount(row, minlength=n_rows)
-    offsets = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    return Changes(col.astype(np.int64), offsets, width)
+    offsets = np.searchsorted(row, np.arange(n_rows + 1))
+    return Changes(col, offsets.astype(np.int64), width)
 
 
 def row_of_each(offsets: Index) -> Index:

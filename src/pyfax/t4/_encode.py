@@ -1,11 +1,11 @@
 """Encoders for T.4 MH (clause 4.1), MR (clause 4.2) and T.6 MMR pages.
 
 How it works, for a whole page at once: find the changing elements of every
-row (:mod:`._changes`); turn rows coded one-dimensionally into alternating
-white/black runs and rows coded two-dimensionally into mode symbols
-(:mod:`._mr2d`); expand all symbols into code words by table indexing
-(:mod:`._symbols`); lay out the stream (EOL, tag bit, fill, RTC or EOFB) with
-cumulative sums; and pack every code word into bytes at once (:mod:`._bits`).
+row (:mod:`._changes`); code rows one-dimensionally as alternating white and
+black runs, each run one precomputed code word (:mod:`._runcodes`), and rows
+two-dimensionally with :mod:`._mr2d`; put each row's words after its EOL
+(and tag bit); lay the stream out with one cumulative sum (fill is a gap
+before an EOL); and pack every word into bytes at once (:mod:`._bits`).
 
 Stream layout (T.4 clause 4.1.2-4.1.4, 4.2.2; T.6 clause 2.2.2-2.2.4):
 MH: ``[fill] EOL line [fill] EOL line ... [fill] EOL x6`` (RTC).
@@ -23,19 +23,22 @@ import numpy as np
 
 from pyfax.errors import T4EncodeError
 from pyfax.t4._bits import pack_codes, reverse_bits, words_to_bytes
-from pyfax.t4._changes import Changes, find_changes, row_of_each
-from pyfax.t4._mr2d import mode_symbols
-from pyfax.t4._symbols import CodeWords, Ints, Symbols, expand
+from pyfax.t4._changes import Changes, find_changes
+from pyfax.t4._mr2d import mode_words
+from pyfax.t4._runcodes import MAX_WIDTH_PX, run_codes
 from pyfax.t4._tables import EOL_BITS, EOL_CODE, RTC_EOLS
 from pyfax.t4._types import BitOrder, Page, Scheme
+from pyfax.t4._words import Codes, Ints, RowWords, segment_index
 
 
 def check_page(image: object) -> Page:
-    """``image`` as a 2-D bool page, or :class:`T4EncodeError`."""
+    """``image`` as a C-contiguous 2-D bool page, or :class:`T4EncodeError`."""
     if not isinstance(image, np.ndarray):
         raise T4EncodeError(f"a page must be a 2-D numpy array, not {type(image).__name__}")
     if image.ndim != 2 or image.shape[1] < 1:
         raise T4EncodeError(f"a page must be 2-D with at least one column, not {image.shape}")
+    if image.shape[1] > MAX_WIDTH_PX:
+        raise T4EncodeError(f"pages wider than {MAX_WIDTH_PX} pixels are not supported")
     if image.dtype != np.bool_:
         if not np.issubdtype(image.dtype, np.number):
             raise T4EncodeError(f"a page must hold bools (True = black), not {image.dtype}")
@@ -43,33 +46,39 @@ def check_page(image: object) -> Page:
     return np.ascontiguousarray(image)
 
 
-def one_d_symbols(changes: Changes, rows: Ints) -> Symbols:
-    """The alternating white/black runs of ``rows`` (T.4 clause 4.1.1)."""
-    width = changes.width_px
-    counts = np.diff(changes.offsets)[rows] + 1
-    offsets = np.zeros(rows.size + 1, np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    row_end = offsets[1:] - 1
-    ends = np.full(int(offsets[-1]), width, np.int64)
-    inner = np.ones(ends.size, bool)
-    inner[row_end] = False
-    src = changes.offsets[rows]
-    sel = np.repeat(src - offsets[:-1], counts - 1)  # shift from output to input index
-    ends[inner] = changes.positions[np.flatnonzero(inner) + sel]
-    starts = np.empty_like(ends)
-    starts[1:] = ends[:-1]
-    starts[offsets[:-1]] = 0
-    index_in_row = np.arange(ends.size) - np.repeat(offsets[:-1], counts)
-    return Symbols.runs(np.repeat(rows, counts), ends - starts, index_in_row & 1)
+def run_words(changes: Changes, rows: Ints) -> RowWords:
+    """The 1-D words of ``rows``: alternating white/black runs (T.4 clause 4.1.1)."""
+    real = np.diff(changes.offsets)[rows]
+    counts = real + 1
+    ends = np.full(int(counts.sum()), changes.width_px, np.int64)
+    start = np.cumsum(counts) - counts
+    _, rank = segment_index(start, counts)
+    inner = rank < np.repeat(real, counts)
+    ends[inner] = changes.positions[segment_index(changes.offsets[rows], real)[0]]
+    begins = np.empty_like(ends)
+    begins[1:] = ends[:-1]
+    begins[start] = 0
+    value, n_bits = run_codes(changes.width_px)
+    colour, run = rank & 1, ends - begins
+    return RowWords(rows, counts, value[colour, run], n_bits[colour, run])
 
 
-def _stream_order(parts: list[Symbols]) -> Symbols:
-    """Concatenate symbol chunks and sort them stably by row."""
-    allsym = Symbols.concat(parts)
-    key = allsym.row
-    if key.size and key.max() < 65536:
-        key = key.astype(np.uint16)  # numpy sorts 16-bit keys with a radix sort
-    return allsym.take(np.argsort(key, kind="stable"))
+def _merge(n_rows: int, parts: list[RowWords], header: bool) -> tuple[Ints, Ints, Ints]:
+    """All rows' words in row order, a header slot first in each row if asked.
+
+    Returns (values, bit lengths, index of each row's first slot).
+    """
+    per_row = np.full(n_rows, int(header), np.int64)
+    for part in parts:
+        per_row[part.rows] += part.counts
+    row_start = np.cumsum(per_row) - per_row
+    total = int(per_row.sum())
+    value = np.zeros(total, np.uint64)
+    n_bits = np.zeros(total, np.int64)
+    for part in parts:
+        slot, _ = segment_index(row_start[part.rows] + int(header), part.counts)
+        value[slot], n_bits[slot] = part.value, part.n_bits
+    return value, n_bits, row_start
 
 
 def _fills(data_bits: Ints, tag_bits: int, byte_align: bool, min_bits: int) -> Ints:
@@ -83,36 +92,66 @@ def _fills(data_bits: Ints, tag_bits: int, byte_align: bool, min_bits: int) -> I
     return fill
 
 
-def _layout_eol(
-    words: CodeWords, tags: Ints | None, n_rows: int, byte_align: bool, min_bits: int
-) -> tuple[np.ndarray, int]:
+def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Ints, Ints, Ints]:
+    """All rows' words in row order: (values, bit lengths, each row's first word)."""
+    if len(parts) == 1 and parts[0].rows.size == n_rows:
+        part = parts[0]
+        return part.value, part.n_bits, np.cumsum(part.counts) - part.counts
+    return _merge(n_rows, parts, header=False)
+
+
+def _pack_eol_page(
+    parts: list[RowWords], tags: Ints | None, n_rows: int, byte_align: bool, min_bits: int
+) -> bytes:
     tag_bits = 0 if tags is None else 1
-    data_bits = np.bincount(words.row, weights=words.n_bits, minlength=n_rows).astype(np.int64)
-    fill = _fills(data_bits, tag_bits, byte_align, min_bits)
     head_bits = EOL_BITS + tag_bits
-    line_bits = fill + head_bits + np.append(data_bits, np.zeros(RTC_EOLS, np.int64))
-    head_start = np.cumsum(line_bits) - line_bits + fill
-    total = int(head_start[-1] + head_bits)
-    head_value = np.full(head_start.size, EOL_CODE << tag_bits, np.uint64)
+    value, n_bits, row_start = _row_words(n_rows, parts)
+    ends = np.cumsum(n_bits)
+    data_bits = np.diff(ends[row_start] - n_bits[row_start], append=ends[-1] if ends.size else 0)
+    fill = _fills(data_bits, tag_bits, byte_align, min_bits)
+    head_value = np.full(n_rows + RTC_EOLS, EOL_CODE << tag_bits, np.uint64)
     if tags is not None:
         head_value |= np.append(tags, np.ones(RTC_EOLS, np.int64)).astype(np.uint64)
-    buffer = np.zeros(total // 64 + 2, np.uint64)
-    pack_codes(buffer, head_value, np.full(head_start.size, head_bits, np.int64), head_start)
-    code_start = np.cumsum(words.n_bits) - words.n_bits
-    row_base = np.cumsum(data_bits) - data_bits
-    shift = head_start[:n_rows] + head_bits - row_base
-    pack_codes(buffer, words.value, words.n_bits, code_start + shift[words.row])
-    return buffer, total
+    head_bits_all = fill + head_bits
+    if n_rows and int((n_bits[row_start] + head_bits_all[:n_rows]).max()) > 64:
+        return _pack_eol_page_loose(parts, head_value, head_bits, fill, n_rows)
+    # Fast path: each row's EOL (with tag bit and fill) joins its first word.
+    value = value.copy()
+    n_bits = n_bits.copy()
+    value[row_start] |= head_value[:n_rows] << n_bits[row_start].astype(np.uint64)
+    n_bits[row_start] += head_bits_all[:n_rows]
+    value = np.append(value, head_value[n_rows:])
+    n_bits = np.append(n_bits, head_bits_all[n_rows:])
+    return _pack(value, n_bits, np.cumsum(n_bits) - n_bits)
 
 
-def _layout_mmr(words: CodeWords) -> tuple[np.ndarray, int]:
-    data = int(words.n_bits.sum())
-    total = data + 2 * EOL_BITS
+def _pack(value: Codes, n_bits: Ints, starts: Ints) -> bytes:
+    total = int(starts[-1] + n_bits[-1])
     buffer = np.zeros(total // 64 + 2, np.uint64)
-    pack_codes(buffer, words.value, words.n_bits, np.cumsum(words.n_bits) - words.n_bits)
-    eofb = np.array([EOL_CODE << EOL_BITS | EOL_CODE], np.uint64)
-    pack_codes(buffer, eofb, np.array([2 * EOL_BITS]), np.array([data]))
-    return buffer, total
+    pack_codes(buffer, value, n_bits, starts)
+    return words_to_bytes(buffer, total)
+
+
+def _pack_eol_page_loose(
+    parts: list[RowWords], head_value: Codes, head_bits: int, fill: Ints, n_rows: int
+) -> bytes:
+    """The general layout: EOLs as words of their own, fill as gaps before them."""
+    value, n_bits, row_start = _merge(n_rows, parts, header=True)
+    head = np.append(row_start, value.size + np.arange(RTC_EOLS))
+    value = np.append(value, np.zeros(RTC_EOLS, np.uint64))
+    n_bits = np.append(n_bits, np.zeros(RTC_EOLS, np.int64))
+    value[head], n_bits[head] = head_value, head_bits
+    gap = np.zeros(value.size, np.int64)
+    gap[head] = fill
+    return _pack(value, n_bits, np.cumsum(n_bits + gap) - n_bits)
+
+
+def _pack_mmr_page(parts: list[RowWords], n_rows: int) -> bytes:
+    value, n_bits, _ = _row_words(n_rows, parts)
+    eofb = EOL_CODE << EOL_BITS | EOL_CODE
+    value = np.append(value, np.uint64(eofb))
+    n_bits = np.append(n_bits, 2 * EOL_BITS)
+    return _pack(value, n_bits, np.cumsum(n_bits) - n_bits)
 
 
 def encode_page(
@@ -131,23 +170,17 @@ def encode_page(
         raise T4EncodeError(f"min_bits_per_line must not be negative, not {min_bits_per_line}")
     changes = find_changes(page)
     n_rows = page.shape[0]
-    all_rows = np.arange(n_rows, dtype=np.int64)
-    if scheme is Scheme.MH:
-        parts, tags = [one_d_symbols(changes, all_rows)], None
-    elif scheme is Scheme.MR:
-        one_d = all_rows % k == 0
-        tags = one_d.astype(np.int64)
-        parts = [one_d_symbols(changes, all_rows[one_d])]
-        parts += mode_symbols(changes, all_rows[~one_d], all_rows[~one_d] - 1)
-    else:
-        parts, tags = mode_symbols(changes, all_rows, all_rows - 1), None
-    words = expand(_stream_order(parts))
+    rows = np.arange(n_rows, dtype=np.int64)
     if scheme is Scheme.MMR:
-        buffer, total = _layout_mmr(words)
+        data = _pack_mmr_page([mode_words(changes, rows, rows - 1)], n_rows)
+    elif scheme is Scheme.MH:
+        parts = [run_words(changes, rows)]
+        data = _pack_eol_page(parts, None, n_rows, byte_align_eol, min_bits_per_line)
     else:
-        buffer, total = _layout_eol(words, tags, n_rows, byte_align_eol, min_bits_per_line)
-    data = words_to_bytes(buffer, total)
+        one_d = rows % k == 0
+        parts = [run_words(changes, rows[one_d])]
+        if not one_d.all():
+            parts.append(mode_words(changes, rows[~one_d], rows[~one_d] - 1))
+        tags = one_d.astype(np.int64)
+        data = _pack_eol_page(parts, tags, n_rows, byte_align_eol, min_bits_per_line)
     return reverse_bits(data) if bit_order is BitOrder.LSB else data
-
-
-__all__ = ["encode_page", "row_of_each"]

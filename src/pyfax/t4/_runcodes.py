@@ -1,0 +1,50 @@
+"""Whole-run code words of T.4 clause 4.1.1, as lookup tables by run length.
+
+A run of r pixels is coded as ``r // 2560`` extended make-up codes for 2560,
+then a make-up code for the remaining multiple of 64 (when there is one),
+then the terminating code for ``r % 64``. Here that whole sequence is
+precomputed as one code word (value and length in bits) for every r up to
+the page width, so coding a page's runs is two array lookups. One word must
+fit in 64 bits, which holds for widths below :data:`MAX_WIDTH_PX`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.t4._tables import MAKEUP_BITS, MAKEUP_VALUE, MAX_MAKEUP, TERM_BITS, TERM_VALUE
+
+MAX_WIDTH_PX = 4 * MAX_MAKEUP - 1
+"""Widest line whose runs all code into 64-bit words (3 x 12 + 13 + 12 bits)."""
+
+
+@lru_cache(maxsize=16)
+def run_codes(width_px: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Code word value and length for runs 0..width_px, indexed [colour, run].
+
+    >>> value, bits = run_codes(1728)
+    >>> format(int(value[0, 1728]), f"0{bits[0, 1728]}b")  # make-up 1728, terminating 0
+    '01001101100110101'
+    """
+    run = np.arange(width_px + 1, dtype=np.int64)
+    n_long = run // MAX_MAKEUP
+    rest = run - n_long * MAX_MAKEUP
+    makeup = rest >> 6
+    term = rest & 63
+    values, lengths = [], []
+    for colour in (0, 1):
+        t_bits, m_bits = TERM_BITS[colour, term], np.where(makeup > 0, MAKEUP_BITS[colour, makeup], 0)
+        long_value, long_bits = MAKEUP_VALUE[colour, MAX_MAKEUP // 64], MAKEUP_BITS[colour, -1]
+        value = np.zeros(run.size, np.uint64)
+        for k in range(1, int(n_long.max(initial=0)) + 1):
+            value = np.where(n_long >= k, (value << np.uint64(long_bits)) | long_value, value)
+        value = (value << m_bits.astype(np.uint64)) | np.where(
+            makeup > 0, MAKEUP_VALUE[colour, makeup], np.uint64(0)
+        )
+        value = (value << t_bits.astype(np.uint64)) | TERM_VALUE[colour, term]
+        values.append(value)
+        lengths.append(n_long * long_bits + m_bits + t_bits)
+    return np.stack(values), np.stack(lengths)
