@@ -9,8 +9,8 @@ Even-indexed elements of a row turn the line black, odd-indexed ones white.
 How it works: :func:`find_changes` packs the rows into 64-bit words, so one
 XOR of a word with itself shifted by a bit (and the last bit of the word
 before) marks all 64 pixel changes of that word at once; only the few
-non-zero words and bytes are then expanded into columns, by table lookup. :func:`render` builds the page from its
-runs with one ``np.repeat`` over the whole page.
+non-zero words are then unpacked into columns. :func:`render` builds the
+page from its runs with one ``np.repeat`` over the whole page.
 """
 
 from __future__ import annotations

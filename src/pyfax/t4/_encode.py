@@ -63,7 +63,7 @@ def run_words(changes: Changes, rows: Ints) -> RowWords:
     return RowWords(rows, counts, value[colour, run], n_bits[colour, run])
 
 
-def _merge(n_rows: int, parts: list[RowWords], header: bool) -> tuple[Ints, Ints, Ints]:
+def _merge(n_rows: int, parts: list[RowWords], header: bool) -> tuple[Codes, Ints, Ints]:
     """All rows' words in row order, a header slot first in each row if asked.
 
     Returns (values, bit lengths, index of each row's first slot).
@@ -92,7 +92,7 @@ def _fills(data_bits: Ints, tag_bits: int, byte_align: bool, min_bits: int) -> I
     return fill
 
 
-def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Ints, Ints, Ints]:
+def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Codes, Ints, Ints]:
     """All rows' words in row order: (values, bit lengths, each row's first word)."""
     if len(parts) == 1 and parts[0].rows.size == n_rows:
         part = parts[0]

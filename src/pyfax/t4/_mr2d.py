@@ -45,7 +45,7 @@ def _reference_keys(changes: Changes) -> tuple[Ints, Ints, Ints, int]:
     counts = np.append(np.diff(changes.offsets), 0) + _SENTINELS
     offsets = np.zeros(counts.size + 1, np.int64)
     np.cumsum(counts, out=offsets[1:])
-    index, rank = segment_index(offsets[:-1], counts)
+    _, rank = segment_index(offsets[:-1], counts)
     positions = np.full(int(offsets[-1]), width, np.int64)
     real = rank < np.repeat(counts - _SENTINELS, counts)
     positions[real] = changes.positions

@@ -36,7 +36,10 @@ def run_codes(width_px: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
     term = rest & 63
     values, lengths = [], []
     for colour in (0, 1):
-        t_bits, m_bits = TERM_BITS[colour, term], np.where(makeup > 0, MAKEUP_BITS[colour, makeup], 0)
+        t_bits, m_bits = (
+            TERM_BITS[colour, term],
+            np.where(makeup > 0, MAKEUP_BITS[colour, makeup], 0),
+        )
         long_value, long_bits = MAKEUP_VALUE[colour, MAX_MAKEUP // 64], MAKEUP_BITS[colour, -1]
         value = np.zeros(run.size, np.uint64)
         for k in range(1, int(n_long.max(initial=0)) + 1):
