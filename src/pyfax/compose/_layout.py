@@ -78,6 +78,8 @@ class Measurer:
     extra_fonts: tuple[str, ...] = ()
     resolvers: dict[Style, Resolver] = field(default_factory=dict)
     _widths: dict[tuple[str, Style, int, float], float] = field(default_factory=dict)
+    _tokens: dict[tuple[str, Style, float], tuple[list[Run], float]] = field(
+        default_factory=dict)
 
     def chain(self, style: Style) -> tuple[Face, ...]:
         """The face chain for ``style``."""
@@ -96,6 +98,15 @@ class Measurer:
             else:
                 out.append(Run(drawn, style, face))
         return out
+
+    def token(self, text: str, style: Style, size_pt: float) -> tuple[list[Run], float]:
+        """Runs and total width in points of a word or space run (cached)."""
+        key = (text, style, size_pt)
+        hit = self._tokens.get(key)
+        if hit is None:
+            runs = self.runs(text, style)
+            hit = self._tokens[key] = (runs, sum(self.width_pt(r, size_pt) for r in runs))
+        return hit
 
     def width_pt(self, run: Run, size_pt: float) -> float:
         """Advance width of a run in points."""
@@ -139,7 +150,7 @@ def _split_long(word: list[Run], avail_pt: float, size_pt: float,
 def wrap(block: Block, avail_pt: float, m: Measurer) -> list[list[Run]]:
     """Wrap a block into lines of runs no wider than ``avail_pt`` (except one glyph)."""
     lines: list[list[Run]] = [[]]
-    used = 0.0
+    used = pw = 0.0
     pending: list[Run] = []
     size = block.size_pt
     for tok, style in _tokens(block):
@@ -147,13 +158,13 @@ def wrap(block: Block, avail_pt: float, m: Measurer) -> list[list[Run]]:
             lines.append([])
             used, pending = 0.0, []
             continue
-        runs = m.runs(tok, style)
-        w = sum(m.width_pt(r, size) for r in runs)
+        runs, w = m.token(tok, style, size)
         if tok.startswith(" "):
             if lines[-1] or block.keep_spaces:
-                pending = runs
+                pending, pw = runs, w
             continue
-        pw = sum(m.width_pt(r, size) for r in pending)
+        if not pending:
+            pw = 0.0
         if lines[-1] and used + pw + w > avail_pt:
             lines.append([])
             used, pw, pending = 0.0, 0.0, []

@@ -42,6 +42,7 @@ class PdfSource:
     password: str | None
     sizes_pt: list[tuple[float, float]]
     _doc: Any = field(default=None, repr=False)
+    _bitmaps: dict[tuple[int, int], Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_pages(self) -> int:
@@ -60,25 +61,29 @@ class PdfSource:
                         frame.width_px / frame.resolution.x_dpi,
                         frame.height_px / frame.resolution.y_dpi, frame, allow_upscale=False)
         left = (frame.width_px - placement.width_px) // 2
-        grey = render_grey(self._document()[index], frame.width_px, frame.height_px,
+        size = (frame.width_px, frame.height_px)
+        bitmap = self._bitmaps.get(size)
+        if bitmap is None:  # one bitmap per page size, reused: no fresh 4 MB per page
+            bitmap = self._bitmaps[size] = pdfium.PdfBitmap.new_native(
+                *size, pdfium_c.FPDFBitmap_Gray)
+        grey = render_grey(self._document()[index], bitmap,
                            (left, 0, placement.width_px, placement.height_px),
                            rotate=placement.rotate)
-        return to_bilevel(grey, options.halftone)
+        return to_bilevel(grey, options.halftone)  # a new array: the bitmap can be reused
 
 
-def render_grey(page: Any, width_px: int, height_px: int, box: tuple[int, int, int, int],
+def render_grey(page: Any, bitmap: Any, box: tuple[int, int, int, int],
                 *, rotate: bool = False) -> np.ndarray[Any, np.dtype[np.uint8]]:
-    """Render a PDFium page into a white ``height_px`` x ``width_px`` grey array.
+    """Render a PDFium page into a grey bitmap cleared to white; returns a view of it.
 
     Args:
         page: a ``pypdfium2.PdfPage``.
-        width_px: width of the output raster.
-        height_px: height of the output raster.
+        bitmap: a ``pypdfium2.PdfBitmap`` in ``FPDFBitmap_Gray`` format.
         box: (left, top, width, height) in pixels that the page is stretched into; x and y
             scales are independent, so non-square fax pixels come out right.
         rotate: turn the page a quarter turn counter-clockwise.
     """
-    bitmap = pdfium.PdfBitmap.new_native(width_px, height_px, pdfium_c.FPDFBitmap_Gray)
+    width_px, height_px = bitmap.width, bitmap.height
     bitmap.fill_rect((255, 255, 255, 255), 0, 0, width_px, height_px)
     pdfium_c.FPDF_RenderPageBitmap(bitmap, page, *box, _ROTATE_CCW if rotate else 0, _FLAGS)
     grey: np.ndarray[Any, np.dtype[np.uint8]] = np.frombuffer(
