@@ -130,3 +130,22 @@ def test_fax_tiff_at_another_resolution_is_rescaled() -> None:
     doc = compose(None, [("std.tif", data)], header=False, resolution=Resolution.FINE)
     top, bottom, _left, _right = ink_box(doc.pages[0].image)
     assert 380 <= bottom - top <= 420  # 200 rows at 98 dpi = 400 rows at 196 dpi (fitted)
+
+
+def test_bilevel_tiffs_go_through_pyfax_t4(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyfax.compose._images as images_mod
+
+    calls: list[int] = []
+    real = images_mod.read_tiff
+
+    def spy(data: bytes) -> object:
+        calls.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(images_mod, "read_tiff", spy)
+    black = np.zeros((2292, 1728), dtype=bool)
+    black[500:600, 100:900] = True
+    fax = _tiff([Image.fromarray(~black)], compression="group4", dpi=(204, 196))
+    grey = _tiff([Image.new("L", (100, 100), 128)])
+    doc = compose(None, [("fax.tif", fax), ("grey.tif", grey)], header=False)
+    assert len(calls) == 1 and np.array_equal(doc.pages[0].image, black)

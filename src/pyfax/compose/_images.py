@@ -7,7 +7,9 @@ corrupt files are reported before anything is rendered. Decoded frames are
 kept as 8-bit grey (colour and alpha are flattened onto white, EXIF
 orientation applied), or as they are when they are bilevel fax pages.
 
-A bilevel frame whose width is the fax page width and whose resolution is
+Bilevel TIFFs (fax TIFFs) are read with ``pyfax.t4.read_tiff``, which
+reports their resolution as fax software does (204 x 196 when none is
+given). A bilevel frame whose width is the fax page width and whose resolution is
 the fax resolution (within 3 %) is an existing fax page: its pixels are used
 unchanged. Other frames are fitted to the page (``_place``) and made bilevel
 per region (``_bilevel``).
@@ -15,12 +17,9 @@ per region (``_bilevel``).
 
 from __future__ import annotations
 
-import importlib
 import io
 import warnings
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +30,7 @@ from pyfax.compose._geometry import MM_PER_INCH, Frame
 from pyfax.compose._place import fit, paste
 from pyfax.compose._source import Bilevel, RenderOptions
 from pyfax.errors import CorruptAttachment, DecompressionBomb, FaxError, PageLimitExceeded
+from pyfax.t4 import read_tiff
 
 DEFAULT_MAX_PIXELS = 80_000_000
 _DPI_TOLERANCE = 0.03
@@ -149,25 +149,12 @@ def _frame_count(img: Image.Image) -> int:
     return int(getattr(img, "n_frames", 1))
 
 
-def _t4_reader() -> Callable[[bytes], Sequence[Any]] | None:
-    """``pyfax.t4.read_tiff`` when the codec package provides it."""
-    try:
-        module = importlib.import_module("pyfax.t4")
-    except ImportError:
-        return None
-    reader = getattr(module, "read_tiff", None)
-    return reader if callable(reader) else None
-
-
 def _fax_frames(data: bytes) -> list[Frame1] | None:
-    """Frames of a bilevel TIFF decoded by pyfax's own T.4/T.6 codec, if it can."""
-    reader = _t4_reader()
-    if reader is None:
-        return None
+    """Frames of a bilevel TIFF as ``pyfax.t4.read_tiff`` reads them (None if it cannot)."""
     try:
-        pages = reader(data)
+        pages = read_tiff(data)
     except FaxError:
-        return None  # not a file our codec takes (e.g. LZW); Pillow decodes it
+        return None  # Pillow's own decoder gets the final word (and the error message)
     return [Frame1(None, np.asarray(p.image, dtype=np.bool_),
                    (float(p.xres_dpi), float(p.yres_dpi))) for p in pages]
 
