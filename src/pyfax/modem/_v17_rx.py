@@ -73,6 +73,11 @@ _ROWS = {nb: 2 * np.arange(nb)[:, None] + np.arange(_EQ_TAPS)[None, :]
 _TIMING_GAIN = {"acquire": (0.6, 0.0), "train": (0.15, 0.0005), "data": (0.04, 0.0001)}
 
 
+def _power(x: NDArray[np.complex128]) -> float:
+    """Mean squared magnitude (a fast ``np.mean(np.abs(x) ** 2)``)."""
+    return float(np.vdot(x, x).real) / max(x.size, 1)
+
+
 class _Stage(enum.Enum):
     IDLE = "idle"
     ACQUIRE = "acquire"
@@ -227,7 +232,7 @@ class V17Receiver:
     def _signal_lost(self, s: NDArray[np.complex128], t_sample: int) -> bool:
         """Carrier down on a signal that fell far below its trained level, or that
         makes no sense (the line noise may be too loud for the power detector)."""
-        power = float(np.mean(s.real**2 + s.imag**2))
+        power = _power(s)
         weak = not math.isfinite(power) or power < _LOST_POWER
         self._weak_blocks = self._weak_blocks + 1 if weak else 0
         if self._weak_blocks < 2 and math.isfinite(power):
@@ -275,7 +280,7 @@ class V17Receiver:
         nb = times.size // 2
         raw = self._buf.at(times)
         if self._stage in (_Stage.ACQUIRE, _Stage.TRAIN):
-            power = float(np.mean(raw.real**2 + raw.imag**2))
+            power = _power(raw)
             if self._agc_power and power > 4.0 * self._agc_power:
                 self._restart_acquisition()  # a stronger signal began: it is the one
         if self._stage is _Stage.ACQUIRE and self._n_sym < _AGC_SYMBOLS + nb:
@@ -311,7 +316,7 @@ class V17Receiver:
                 pos = self._data(z, err, pos, int(times[-1]))
         mu = self._eq_step()
         if mu:  # normalised LMS: the step follows the input power
-            x_power = max(float(np.mean(x2.real**2 + x2.imag**2)), _LOST_POWER)
+            x_power = max(_power(x2), _LOST_POWER)
             self._eq += (mu * _MEAN_POWER / x_power) * (rows.conj().T @ err)
         self._omega += self._loop.freq
         self._loop.freq = 0.0
@@ -328,8 +333,8 @@ class V17Receiver:
         """Gardner timing error over the block; moves the next sampling instants."""
         ext = np.concatenate([self._gardner_prev, s])
         early, mid, late = ext[0:-2:2], ext[1:-1:2], ext[2::2]
-        power = float(np.mean(np.abs(s) ** 2)) + 1e-12
-        e = -float(np.mean((mid.conj() * (late - early)).real)) / power
+        power = _power(s) + 1e-12
+        e = -float(np.vdot(mid, late - early).real) / (mid.size * power)
         self._gardner_prev = s[-2:]
         kp, ki = _TIMING_GAIN[mode]
         self._step += ki * e
