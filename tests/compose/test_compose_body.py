@@ -111,6 +111,13 @@ def test_html_body_like_text_and_scripts_dropped() -> None:
     assert not np.array_equal(body("<p>a<br>b</p>")[0], body("<p>a b</p>")[0])
 
 
+def test_html_pre_keeps_spacing_in_monospace_then_text_returns() -> None:
+    blocks = html_blocks("<pre>a   b\n  c</pre><p>after</p>")
+    assert [b.text for b in blocks] == ["a   b\n  c", "after"]
+    assert blocks[0].spans[0].style is Style.MONO and blocks[0].keep_spaces
+    assert blocks[1].size_pt == 11.0 and blocks[1].spans[0].style is Style.REGULAR
+
+
 def test_body_format_can_be_forced() -> None:
     as_text = body("<p>x</p>", body_format=BodyFormat.TEXT)[0]
     as_html = body("<p>x</p>", body_format=BodyFormat.HTML)[0]

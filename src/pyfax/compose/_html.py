@@ -125,6 +125,7 @@ class _Parser(HTMLParser):
         elif tag == "pre" and self.pre:
             self._break_block()
             self.pre -= 1
+            self.out.size_pt = BODY_SIZE_PT
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
 
