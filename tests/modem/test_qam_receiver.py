@@ -134,3 +134,35 @@ def test_bad_arguments_raise_modem_error() -> None:
         V29Receiver(9600).rx(np.zeros((2, 2), np.int16))
     with pytest.raises(ModemError):
         V29Receiver(9600, cutoff_dbm0=20.0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_mixtures_never_raise(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    real = _audio("v29", 9600)
+    pieces = []
+    for _ in range(8):
+        kind = rng.integers(0, 5)
+        n = int(rng.integers(1, 4000))
+        if kind == 0:
+            pieces.append(np.zeros(n, np.int16))
+        elif kind == 1:
+            pieces.append((rng.standard_normal(n) * rng.uniform(10, 20000)).astype(np.int16))
+        elif kind == 2:
+            f = rng.uniform(300, 3400)
+            pieces.append((9000 * np.sin(2 * np.pi * f * np.arange(n) / 8000)).astype(np.int16))
+        elif kind == 3:
+            start = int(rng.integers(0, len(real) - n))
+            pieces.append(real[start:start + n])
+        else:
+            pieces.append(rng.integers(-32768, 32768, n).astype(np.int16))
+    audio = np.concatenate(pieces)
+    for modem, rate in CASES:
+        rx = _classes(modem)[1](rate)
+        pos = 0
+        while pos < len(audio):
+            step = int(rng.integers(1, 3000))
+            res = rx.rx(audio[pos:pos + step])
+            assert res.bits.dtype == np.uint8
+            assert all(e.sample_index <= pos + step for e in res.events)
+            pos += step

@@ -6,7 +6,7 @@ How it works:
     -> training acquisition (``_qam_acquire``: find the periodic segment,
     measure carrier offset and symbol timing, align on the known symbols,
     least-squares equaliser = the AGC and the first equaliser) -> tracking,
-    block by block of ``block_symbols`` symbols (default 16):
+    block by block of ``block_symbols`` symbols (default 32, 13 ms at 2400 baud):
 
     * derotate the new T/2 samples by the carrier phase ramp (phase, and
       frequency as phase per sample),
