@@ -22,7 +22,14 @@ from delivery.fakes_delivery import funded_ledger
 
 from pyfax import Message, send
 from pyfax.billing import EntryKind, Ledger, TariffTable
-from pyfax.delivery import FakeClock, JobState, JobStore, ListNotifier, RetryPolicy
+from pyfax.delivery import (
+    FakeClock,
+    JobState,
+    JobStore,
+    ListNotifier,
+    RetryPolicy,
+    SendOptions,
+)
 from pyfax.lines import LoopbackBackend
 from pyfax.lines.loopback import save_pages
 
@@ -120,15 +127,16 @@ def test_worker_killed_mid_call_delivers_once_and_charges_once(tmp_path: Path) -
     store = JobStore(tmp_path / "jobs.db")
     msg = Message(sender="Alice <alice@example.com>", to="<3222345678@fax>",
                   subject="Invoice 42", body="Killed mid-call, delivered once.\n")
+    # V.27ter only: a slow call (about 30 s of line), so that the kill lands inside it.
     report = send(msg, account="alice", ledger=ledger, backend=LoopbackBackend(), store=store,
-                  wait=False)
+                  wait=False, options=SendOptions(modems=("v27ter",)))
     [job] = store.jobs(report.message_id)
     first = _worker(tmp_path, subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while store.open_attempt(job.id) is None:  # wait until it dials
+    while not ledger.open_holds("alice"):  # held: the call is being placed now
         assert first.poll() is None and time.monotonic() < deadline, "worker never dialled"
-        time.sleep(0.05)
-    time.sleep(0.5)  # well inside the call (a call takes seconds)
+        time.sleep(0.01)
+    time.sleep(0.2)
     first.send_signal(signal.SIGKILL)
     first.wait(30)
     assert store.job(job.id).state is JobState.DIALLING
