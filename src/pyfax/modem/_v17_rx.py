@@ -19,11 +19,10 @@ How it works, per burst:
   (segment 2 of 38 symbols, no segment 3) keeps the equaliser and carrier
   frequency of the last long train. After a successful train the next burst
   is expected to be short, as in T.30 (and spandsp).
-* Data: segment 4 and the data go through the Viterbi decoder
-  (:mod:`pyfax.modem._viterbi`), differential decoding and the descrambler,
-  which starts in step with the transmitter's scrambler. Segment 4 must
-  decode to ones: that is the test that reports TRAINING_SUCCEEDED; data
-  bits follow.
+* Data: segment 4 and the data go through the trellis data path
+  (:mod:`pyfax.modem._v17_rx_data`: Viterbi, differential decoding,
+  descrambling). Segment 4 must decode to ones: that is the test that reports
+  TRAINING_SUCCEEDED; data bits follow.
 """
 
 from __future__ import annotations
@@ -37,18 +36,10 @@ from numpy.typing import NDArray
 from pyfax.errors import ModemError
 from pyfax.modem._qam_frontend import BasebandBuffer, CarrierDetector
 from pyfax.modem._qam_spec import LinearModemSpec
-from pyfax.modem._scrambler import Descrambler, ScramblerPoly
+from pyfax.modem._v17_rx_data import DataPath
 from pyfax.modem._v17_rx_loops import LoopState, SliceGrid, track_data, track_known
-from pyfax.modem._v17_tables import (
-    BITS_PER_SYMBOL,
-    CONSTELLATIONS,
-    DIFF_INIT_LONG,
-    DIFF_INIT_SHORT,
-    SEG4_SYMBOLS,
-)
+from pyfax.modem._v17_tables import BITS_PER_SYMBOL, CONSTELLATIONS
 from pyfax.modem._v17_training import Training, make_training
-from pyfax.modem._v17_trellis import V17_TRELLIS, SubsetSlicer, differential_decode
-from pyfax.modem._viterbi import ViterbiStreamDecoder
 from pyfax.modem.base import Bits, ModemEvent, ModemStatus, RxResult, Samples
 
 __all__ = ["V17Receiver"]
@@ -64,8 +55,6 @@ _REVERSAL_FROM = 80  # first symbol where the reversal into segment 2 is accepte
 _COHERENT_MIN = 24  # ABAB symbols needed before the reversal counts
 _ACQUIRE_LIMIT = 400  # symbols without a reversal before training fails
 _FAST_EQ_SYMBOLS = 1200
-_VITERBI_DEPTH = 16
-_ONES_ERRORS_MAX = 8  # of the segment-4 bits, how many may be zeros
 _MEAN_POWER = 40.0
 _LOST_POWER = _MEAN_POWER / 16.0  # 12 dB below the trained level
 _ROWS = {nb: 2 * np.arange(nb)[:, None] + np.arange(_EQ_TAPS)[None, :]
@@ -113,9 +102,8 @@ class V17Receiver:
         self._buf = BasebandBuffer(spec)
         points = CONSTELLATIONS[bit_rate]
         self._grid = SliceGrid(points)
-        self._slicer = SubsetSlicer(points)
         self._d2_min = float(np.min(np.abs(points[1:] - points[0])) ** 2)
-        self._viterbi = ViterbiStreamDecoder(V17_TRELLIS, _VITERBI_DEPTH)
+        self._path = DataPath(bit_rate)
         self._stage = _Stage.IDLE
         self._expect_short = short_train
         self._eq = self._identity_eq()
@@ -407,37 +395,23 @@ class V17Receiver:
 
     def _begin_data(self) -> None:
         self._stage = _Stage.DATA
-        self._viterbi.reset(start_state=0)  # the encoder starts segment 4 in state 0
-        self._diff = DIFF_INIT_SHORT if self._short else DIFF_INIT_LONG
-        self._descrambler = Descrambler(ScramblerPoly.V29_V17, register=self._training.register)
-        self._n_decided = 0
-        self._ones_errors = 0
+        self._path.start(short=self._short, register=self._training.register)
         self._loop.kp, self._loop.ki = 0.05, 0.0005
 
     def _data(self, z: NDArray[np.complex128], err: NDArray[np.complex128], pos: int,
               t_sample: int) -> int:
-        """Segment 4 and data: carrier tracking, Viterbi, descrambling, the ones test."""
+        """Segment 4 and data: carrier tracking, then the trellis data path."""
         y, e = track_data(z[pos:], self._grid, self._loop)
         err[pos:] = e
         self._n_sym += y.size
-        codes = self._viterbi.decode(*self._slicer(y))
-        if codes.size == 0:
+        bits, verdict = self._path.push(y)
+        if verdict is False:
+            self._fail(t_sample)
             return z.size
-        q, self._diff = differential_decode(codes, self._diff)
-        line = ((q[:, None] >> np.arange(self._bps)) & 1).astype(np.uint8).reshape(-1)
-        bits = self._descrambler.process(line)
-        first = self._n_decided
-        self._n_decided += codes.size
-        n_test = max(0, min(SEG4_SYMBOLS, self._n_decided) - first) * self._bps
-        if n_test:
-            self._ones_errors += int(n_test - np.count_nonzero(bits[:n_test]))
-        if first < SEG4_SYMBOLS <= self._n_decided:
-            if self._ones_errors > _ONES_ERRORS_MAX:
-                self._fail(t_sample)
-                return z.size
+        if verdict:
             self._event(ModemStatus.TRAINING_SUCCEEDED, t_sample)
             self._expect_short = True
             self._saved = (self._eq.copy(), self._omega, self._step)
-        if self._n_decided > SEG4_SYMBOLS:
-            self._bits.append(bits[n_test:])
+        if bits.size:
+            self._bits.append(bits)
         return z.size
