@@ -58,3 +58,13 @@ def test_save_png_is_exactly_the_pages(inputs: SimpleNamespace, tmp_path: Path) 
             assert img.mode == "1"
             assert tuple(round(v) for v in img.info["dpi"]) == (204, 196)
             assert np.array_equal(~np.asarray(img, dtype=bool), page.image)
+
+
+def test_rerender_with_a_new_time_changes_only_the_header(inputs: SimpleNamespace) -> None:
+    doc = compose("hello " * 50, now=inputs.now)
+    later = doc.rerender(now=inputs.now.replace(hour=17))
+    band = round(5 / 25.4 * 196)
+    a, b = doc.pages[0].image, later.pages[0].image
+    assert later.resolution is doc.resolution
+    assert np.array_equal(a[band:], b[band:]) and not np.array_equal(a[:band], b[:band])
+    assert np.array_equal(doc.rerender().pages[0].image, a)

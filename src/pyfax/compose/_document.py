@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -112,9 +112,25 @@ class Document:
     def __len__(self) -> int:
         return len(self.pages)
 
-    def rerender(self, resolution: Resolution | str) -> Document:
-        """The same message drawn at another resolution (same pages, same header times)."""
-        return Document.from_plan(self.plan, Resolution.parse(resolution))
+    def rerender(self, resolution: Resolution | str | None = None, *,
+                 now: dt.datetime | None = None, header_line: HeaderLine | None = None,
+                 ) -> Document:
+        """The same pages drawn again, e.g. when the receiver cannot take the resolution
+        asked for, or to print the real sending time on a retry.
+
+        Args:
+            resolution: the new resolution; the current one when None.
+            now: a new header time; the original one when None.
+            header_line: a new header content; the original one when None (a document
+                made with ``header=False`` stays without one).
+        """
+        plan = self.plan
+        if now is not None:
+            plan = replace(plan, now=now)
+        if header_line is not None and plan.header is not None:
+            plan = replace(plan, header=header_line)
+        res = self.resolution if resolution is None else Resolution.parse(resolution)
+        return Document.from_plan(plan, res)
 
     def images(self) -> list[Image.Image]:
         """The pages as Pillow mode "1" images (white = 1)."""
