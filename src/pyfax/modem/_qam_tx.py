@@ -19,6 +19,10 @@ How it works:
     * Mixing: ``Re{x[n] exp(j 2 pi fc n / fs)}`` with the phase taken exactly
       from ``n * fc mod fs``, so it never drifts.
 
+Samples are made in chunks of up to 4000 and served from a buffer, but only
+as far as the symbols are already determined (training, queued bits, the
+tail), so the output never depends on how ``tx()`` is called.
+
 The level is set from the pulse energy and the constellation's mean power,
 so that random data comes out at ``level_dbm0`` (spandsp's dBm0 scale,
 ``pyfax.modem._dsp``).
