@@ -63,6 +63,7 @@ def receive_from_spandsp(pages: list[np.ndarray], *, ecm: bool, modem: str,
 
 
 CASES = [(m, e) for m in ("v17", "v29", "v27ter") for e in (True, False)]
+TOP_RATE = {"v17": 14400, "v29": 9600, "v27ter": 4800}
 
 
 @pytest.mark.slow
@@ -72,6 +73,7 @@ def test_pyfax_sends_to_spandsp(modem: str, ecm: bool) -> None:
     ours, theirs, got = send_to_spandsp(pages, ecm=ecm, modem=modem)
     assert ours.result is not None and ours.result.ok, ours.result
     assert ours.result.ecm is ecm and ours.result.pages == 2
+    assert ours.result.bit_rate == TOP_RATE[modem]
     assert theirs.completion == 0, theirs.completion_text
     assert ours.result.remote_ident == "SPANDSP"
     assert pages_equal(got, pages)
@@ -84,6 +86,7 @@ def test_pyfax_receives_from_spandsp(modem: str, ecm: bool) -> None:
     ours, theirs = receive_from_spandsp(pages, ecm=ecm, modem=modem)
     assert ours.result is not None and ours.result.ok, ours.result
     assert ours.result.ecm is ecm and ours.result.pages == 2
+    assert ours.result.bit_rate == TOP_RATE[modem]
     assert theirs.completion == 0, theirs.completion_text
     assert ours.result.remote_ident == "SPANDSP"
     assert pages_equal(ours.received_pages, pages)

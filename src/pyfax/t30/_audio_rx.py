@@ -1,8 +1,8 @@
 """The receive side of the audio terminal: samples to T.30 events.
 
-The V.21 receiver and its HDLC deframer always listen (spandsp's terminal
-does the same), so a command still arrives when the fast modem it expected
-never came. On :class:`~pyfax.t30.events.ReceiveFast` a fast receiver runs
+The V.21 receiver and its HDLC deframer listen whenever no fast burst is
+under way (spandsp's terminal does the same), so a command still arrives
+when the fast modem it expected never came. On :class:`~pyfax.t30.events.ReceiveFast` a fast receiver runs
 alongside: in TCF mode it measures the longest run of zeros after training;
 in page mode it gathers the page bits until the carrier drops; in ECM mode
 it deframes HDLC frames. Each burst gets a fresh receiver (V.17: short train
@@ -66,6 +66,7 @@ class RxChain:
         self._hdlc = HdlcDeframer()
         self._fast: Any = None
         self._active = False
+        self._v21_skipped = False
         self._fast_rate: ModemRate | None = None
         self._mode: ReceiveFast | None = None
         self._trained_rate: ModemRate | None = None
@@ -106,8 +107,16 @@ class RxChain:
     def rx(self, samples: Samples) -> list[Event]:
         """Demodulate a block; return the events it completed, in order."""
         events: list[Event] = []
+        in_burst = False
         if self._active:
             events += self._rx_fast(samples)
+            in_burst = self._burst_trained
+        if in_burst:  # half duplex: no V.21 while a fast burst is under way
+            self._v21_skipped = True
+            return events
+        if self._v21_skipped:
+            self.reset_v21()
+            self._v21_skipped = False
         v21 = self._v21.rx(samples)
         if v21.bits.size:
             events += [FrameReceived(f.data, f.crc_ok) for f in self._hdlc.put_bits(v21.bits)]

@@ -38,14 +38,6 @@ __all__ = ["Terminal", "available_modems"]
 Role = Literal["send", "receive"]
 log = logging.getLogger("pyfax.t30")
 
-RX_DEFAULT_MAX_RATE_BPS: int | None = 12000
-"""The fastest rate an answering Terminal accepts unless told otherwise.
-
-The pyfax V.17 receiver does not yet recover the short train (V.17 §2.5.2)
-at 14400 bit/s, which every page after a TCF uses; refusing a 14400 TCF with
-FTT makes the sender fall back to 12000, which works. Set to None once the
-modem handles it."""
-
 
 def available_modems(wanted: Sequence[Modem]) -> frozenset[Modem]:
     """The modems of ``wanted`` whose pyfax transmitter and receiver exist at every rate."""
@@ -74,8 +66,7 @@ class Terminal:
         modems: the fast modems we offer, among ``"v17"``, ``"v29"``, ``"v27ter"``.
         compressions: the codings we offer, among ``"MMR"``, ``"MR"``, ``"MH"``.
         max_rate_bps: as sender, start training no faster than this; as
-            receiver, refuse faster TCFs (None: the fastest, for a receiver
-            :data:`RX_DEFAULT_MAX_RATE_BPS`).
+            receiver, answer FTT to faster TCFs (None: no limit).
 
     Raises:
         T30Error: an unknown role, modem or coding, or a page that cannot be sent.
@@ -96,8 +87,6 @@ class Terminal:
         if role == "send" and not pages:
             raise T30Error("a sending terminal needs at least one page")
         self.role: Role = role
-        if role == "receive" and max_rate_bps is None:
-            max_rate_bps = RX_DEFAULT_MAX_RATE_BPS
         settings = Settings(calling=role == "send", ident=ident, ecm=ecm,
                             modems=available_modems(wanted), compressions=comps,
                             max_rate_bps=max_rate_bps)
