@@ -5,7 +5,8 @@ How it works, per burst:
 * Carrier detect, mixing to baseband and the matched filter are the shared
   front end (:mod:`pyfax.modem._qam_frontend`); the matched filter is
   evaluated at any real time, which is how symbol timing is applied.
-* Samples are taken at T/2 in blocks of 16 symbols. Each block: a Gardner
+* Samples are taken at T/2 in blocks of 16 symbols (32 during data, where
+  the per-block numpy work is the larger cost). Each block: a Gardner
   timing error (averaged over the block) steers the sampling instants and
   the sampling rate (±100 ppm clocks), the coarse carrier is removed with a
   phase ramp, and a 25-tap T/2 equaliser is applied with one product.
@@ -80,8 +81,10 @@ class V17Receiver:
 
     Args:
         bit_rate: 7200, 9600, 12000 or 14400 bit/s.
-        short_train: expect a short train on the first burst (only useful
-            with ``restart``; a new receiver has no equaliser to start from).
+        short_train: expect a short train on the first burst (a new receiver
+            then starts from a flat equaliser). After each successful train
+            the receiver expects a short train next; ``restart`` overrides.
+            A long train that arrives instead is recognised and followed.
         cutoff_dbm0: carrier-detect level.
 
     Raises:
@@ -170,32 +173,21 @@ class V17Receiver:
         self._training: Training = make_training(short)
         self._known = self._training.symbols[self._training.seg1_len:]
         if short:
-            eq, self._omega, self._step = self._saved
-            self._eq = eq.copy()
+            _, self._omega, self._step = self._saved
         else:
-            self._eq = self._identity_eq()
-            self._omega = 0.0
-            self._step = _HALF
-        self._stage = _Stage.ACQUIRE
+            self._omega, self._step = 0.0, _HALF
         self._t_next = float(n_up + self._buf.n_taps)
         self._theta = 0.0
         self._hist = np.zeros(_EQ_TAPS - 1, np.complex128)
         self._gardner_prev = np.zeros(2, np.complex128)
         self._agc = 1.0
-        self._agc_power = 0.0
-        self._n_sym = 0
-        self._loop = LoopState()
-        self._acc, self._acc_abs, self._n_acc = 0j, 0.0, 0
-        self._y_prev = [0j, 0j]
-        self._rev_prev = False
-        self._i_known = 0
-        self._err_sum = 0.0
-        self._err_n = 0
         self._weak_blocks = 0
         self._down_reported = False
+        self._restart_acquisition()
 
     def _restart_acquisition(self) -> None:
-        """Start segment 1 again (AGC first), on a signal that has just begun."""
+        """Start segment 1 (AGC first): at carrier up, or on a signal that has
+        just begun over the noise that raised carrier detect."""
         self._stage = _Stage.ACQUIRE
         self._loop = LoopState()
         self._i_known = 0
@@ -205,7 +197,7 @@ class V17Receiver:
         else:
             self._eq = self._identity_eq()
             self._omega = 0.0
-        self._n_sym = 0  # this block holds the rise: measure the level on the next
+        self._n_sym = 0  # measure the level on a later block than the rise
         self._agc_power = 0.0
         self._acc, self._acc_abs, self._n_acc = 0j, 0.0, 0
         self._y_prev = [0j, 0j]
