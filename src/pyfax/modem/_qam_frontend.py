@@ -116,7 +116,7 @@ class BasebandBuffer:
         :meth:`latest_time`.
         """
         pos = times + self.centre
-        n = pos.astype(np.int64)  # times are positive: truncation is floor
+        n = np.floor(pos).astype(np.int64)
         p = ((pos - n) * _PHASES + 0.5).astype(np.int64)
         n += p >> _PHASE_BITS  # p == _PHASES rounds up to the next sample
         p &= _PHASES - 1

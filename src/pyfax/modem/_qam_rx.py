@@ -55,6 +55,7 @@ __all__ = ["LinearReceiver"]
 
 _SCORE_THRESHOLD = 0.8
 _SEARCH_CHUNK = 64  # T/2 samples scored per step
+_FEED = 4000  # samples appended to the baseband buffer at a time
 
 
 class _Mode(enum.Enum):
@@ -126,8 +127,12 @@ class LinearReceiver:
     # -- carrier and state machine ------------------------------------------
 
     def _feed(self, x: NDArray[np.float64]) -> None:
-        if len(x) == 0:
-            return
+        # Slices of at most _FEED samples keep the buffer small whatever the
+        # block size (the output does not depend on the cut).
+        for i in range(0, len(x), _FEED):
+            self._feed_slice(x[i:i + _FEED])
+
+    def _feed_slice(self, x: NDArray[np.float64]) -> None:
         self._bb.append(x, keep_from=self._keep_from())
         self._n += len(x)
         progressed = True
