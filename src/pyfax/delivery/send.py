@@ -12,6 +12,7 @@ delivered or has failed for good; with ``wait=False`` a worker runs them.
 from __future__ import annotations
 
 import email.utils
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,6 +42,7 @@ from pyfax.lines.base import Backend
 __all__ = ["SendOptions", "build_report", "compose_pages", "send"]
 
 DEFAULT_MODEMS = ("v17", "v29", "v27ter")
+_IDENT = re.compile(r"[0-9+ ]{0,20}")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,14 @@ class SendOptions:
     modems: tuple[str, ...] = DEFAULT_MODEMS
     ecm: bool = True
     notify_delivered: bool = False
+
+    def __post_init__(self) -> None:
+        if not _IDENT.fullmatch(self.ident):
+            raise DeliveryError(f"fax identity {self.ident!r} must be at most 20 digits, "
+                                "'+' and spaces (T.30 clause 5.3.6.2.4)")
+        unknown = set(self.modems) - set(DEFAULT_MODEMS)
+        if not self.modems or unknown:
+            raise DeliveryError(f"modems must be among {DEFAULT_MODEMS}, not {self.modems}")
 
 
 def send(msg: Message, *, account: str, ledger: Ledger, backend: Backend,

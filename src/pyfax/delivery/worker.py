@@ -17,6 +17,7 @@ recording an outcome and settling it is resumed, not repeated.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable, Sequence
@@ -31,12 +32,13 @@ from pyfax.delivery.clock import Clock
 from pyfax.delivery.notices import Notifier, delivered_notice, failed_notice
 from pyfax.delivery.report import AttemptRecord, JobState
 from pyfax.delivery.store import Job, JobStore, StoredMessage
-from pyfax.errors import InsufficientCredit
+from pyfax.errors import InsufficientCredit, LineError
 from pyfax.lines.base import Backend
 
 __all__ = ["Worker", "lower_offer"]
 
 DEFAULT_LEASE_S = 60.0
+log = logging.getLogger(__name__)
 
 
 def lower_offer(modems: Sequence[str], ecm: bool, *,
@@ -152,8 +154,15 @@ class Worker:
         def new_terminal() -> Any:
             return self.terminal_factory(pages, ident=message.ident, ecm=job.ecm,
                                          modems=job.modems)
-        outcome = run_call(self.backend, job.e164, new_terminal,
-                           on_block=self._ticker(job, n, len(pages)))
+        try:
+            outcome = run_call(self.backend, job.e164, new_terminal,
+                               on_block=self._ticker(job, n, len(pages)))
+        except LineError as exc:  # the backend itself failed: another attempt may work
+            log.warning("job %d attempt %d: line error: %s", job.id, n, exc)
+            outcome = CallOutcome("LINE_ERROR", f"the line could not be used: {exc}",
+                                  retryable=True)
+        log.info("job %d attempt %d to %s: %s (%s), %.1f s of line", job.id, n, job.e164,
+                 outcome.code, outcome.text, outcome.line_time_s)
         record = _record(n, started_s, outcome, job)
         if outcome.delivered:
             record = replace(record, cost=_billing.call_cost(
