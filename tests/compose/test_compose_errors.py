@@ -159,6 +159,22 @@ def test_page_limit(inputs: SimpleNamespace, sample_pdf: bytes, spy: list[str]) 
     assert len(compose(None, [("ok.pdf", sample_pdf)], page_limit=3).pages) == 3
 
 
+def test_text_far_over_the_limit_is_refused_before_layout(monkeypatch: pytest.MonkeyPatch,
+                                                          ) -> None:
+    import pyfax.compose._compose as compose_mod
+
+    laid: list[str] = []
+    real = compose_mod.lay_out
+    monkeypatch.setattr(compose_mod, "lay_out", lambda name, *a, **k: (laid.append(name),
+                                                                        real(name, *a, **k))[1])
+    with pytest.raises(PageLimitExceeded) as err:
+        compose("x" * 5_000_000)
+    assert err.value.n_pages > 200 and laid == []
+    with pytest.raises(PageLimitExceeded) as err:
+        compose("short", [("big.txt", b"y" * 3_000_000)])
+    assert err.value.attachment == "big.txt" and laid == ["message body"]
+
+
 def test_empty_message() -> None:
     with pytest.raises(EmptyMessage) as err:
         compose("   ", [])

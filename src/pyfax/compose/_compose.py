@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyfax.compose._blocks import MONO_SIZE_PT, is_blank, looks_like_html, meta_blocks, plain_blocks
+from pyfax.compose._blocks import (
+    MONO_SIZE_PT,
+    Block,
+    is_blank,
+    looks_like_html,
+    meta_blocks,
+    plain_blocks,
+)
 from pyfax.compose._detect import IMAGE_KINDS, Kind, decode_text, detect
 from pyfax.compose._fonts import Style
 from pyfax.compose._geometry import Paper
@@ -37,6 +44,7 @@ from pyfax.errors import (
 DEFAULT_PAGE_LIMIT = 200
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 BODY_NAME = "message body"
+MAX_CHARS_PER_PAGE = 12_000  # more than any text page holds (about 6,000 at 10 pt)
 
 
 class BodyFormat(enum.Enum):
@@ -92,16 +100,6 @@ def read_attachment(item: AttachmentLike, max_bytes: int) -> Attachment:
         raise UnreadableAttachment(name, f"cannot read the file ({exc.strerror})") from None
 
 
-def _text_source(att: Attachment, html: bool, remaining: int, fonts: tuple[str, ...],
-                 paper: Paper) -> TextSource:
-    text = decode_text(att.data) or ""
-    blocks = html_blocks(text) if html else plain_blocks(text, style=Style.MONO,
-                                                         size_pt=MONO_SIZE_PT)
-    if is_blank(blocks):
-        raise EmptyAttachment(att.name, "the text has nothing printable")
-    return lay_out(att.name, blocks, paper, extra_fonts=fonts, max_pages=remaining)
-
-
 @dataclass
 class Checker:
     """Turns inputs into checked sources while counting pages against the limit."""
@@ -126,6 +124,23 @@ class Checker:
         if isinstance(source, TextSource):
             self.warnings += source.warnings()
 
+    def text(self, name: str, blocks: list[Block]) -> None:
+        """Lay text out and add it; text too long for the page limit is refused unread.
+
+        Raises:
+            PageLimitExceeded: at least one page more than the limit allows is needed.
+        """
+        remaining = self.limits.page_limit - self.pages
+        n_chars = sum(len(b.text) for b in blocks)
+        at_least = -(-n_chars // MAX_CHARS_PER_PAGE)
+        if at_least > remaining:  # no page holds that much: do not spend time laying it out
+            raise PageLimitExceeded(name, n_pages=self.pages + at_least,
+                                    page_limit=self.limits.page_limit)
+        source = lay_out(name, blocks, self.paper, extra_fonts=self.fonts, max_pages=remaining)
+        if not source.pages:  # asked for a page, but nothing at all to print
+            source.pages.append(())
+        self.add(source)
+
     def body(self, body: str | None, fmt: BodyFormat, meta: Sequence[tuple[str, str | None]],
              always: bool) -> None:
         """Check the body (with the Subject/From/To block); skip it when blank."""
@@ -134,12 +149,7 @@ class Checker:
         blocks = html_blocks(text) if html else plain_blocks(text)
         if is_blank(blocks) and not always:
             return
-        remaining = self.limits.page_limit - self.pages
-        source = lay_out(BODY_NAME, [*meta_blocks(meta), *blocks], self.paper,
-                         extra_fonts=self.fonts, max_pages=remaining)
-        if not source.pages:  # asked for a page, but nothing at all to print
-            source.pages.append(())
-        self.add(source)
+        self.text(BODY_NAME, [*meta_blocks(meta), *blocks])
 
     def attachment(self, item: AttachmentLike) -> None:
         """Read, type, check and count one attachment."""
@@ -147,7 +157,6 @@ class Checker:
         if not att.data:
             raise EmptyAttachment(att.name, "the file is empty (0 bytes)")
         found = detect(att.data)
-        remaining = self.limits.page_limit - self.pages
         if found.kind is Kind.OFFICE:
             self.add(open_pdf(att.name, to_pdf(att.name, att.data, found.description)))
         elif found.kind is Kind.PDF:
@@ -156,8 +165,12 @@ class Checker:
             self.add(open_image(att.name, att.data, max_pixels=self.limits.max_image_pixels,
                                 pages_before=self.pages, page_limit=self.limits.page_limit))
         elif found.kind in (Kind.TEXT, Kind.HTML):
-            self.add(_text_source(att, found.kind is Kind.HTML, remaining, self.fonts,
-                                  self.paper))
+            text = decode_text(att.data) or ""
+            blocks = html_blocks(text) if found.kind is Kind.HTML else plain_blocks(
+                text, style=Style.MONO, size_pt=MONO_SIZE_PT)
+            if is_blank(blocks):
+                raise EmptyAttachment(att.name, "the text has nothing printable")
+            self.text(att.name, blocks)
         else:
             raise UnsupportedAttachment(
                 att.name, f"{found.description} cannot be faxed (send PDF, PNG, JPEG, GIF, "
