@@ -105,3 +105,17 @@ def test_demo_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     sent = read_tiff(demo / "composed" / "composed.tif")
     assert len(got) == len(sent) == 3  # body + two PDF pages
     assert all(np.array_equal(a.image, b.image) for a, b in zip(got, sent, strict=True))
+
+
+@pytest.mark.slow
+def test_send_through_a_pipe_to_pyfax_receive_stdio(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    funded_ledger(tmp_path, account="default").close()
+    program = (f"{sys.executable} -c 'import sys; from pyfax.cli import main; sys.exit(main())' "
+               f"receive --backend stdio --out {tmp_path / 'rx'} --ident '+32 9 111 2222'")
+    code = main(["send", "--to", "<3222345678@fax>", "--body", "Through a pipe.",
+                 "--backend", f"pipe:{program}", "--attempts", "1", *_base(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == EXIT_OK, out
+    assert "+32 9 111 2222" in out
+    assert len(read_tiff(tmp_path / "rx" / "received.tif")) == 1
