@@ -68,3 +68,19 @@ def test_rerender_with_a_new_time_changes_only_the_header(inputs: SimpleNamespac
     assert later.resolution is doc.resolution
     assert np.array_equal(a[band:], b[band:]) and not np.array_equal(a[:band], b[:band])
     assert np.array_equal(doc.rerender().pages[0].image, a)
+
+
+def test_threads_compose_at_once(inputs: SimpleNamespace, sample_pdf: bytes) -> None:
+    """PDFium is not thread-safe; compose serialises its calls, so threads may share it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def job(i: int) -> list[np.ndarray]:
+        doc = compose(f"thread {i} " * 40, [("a.pdf", sample_pdf)], resolution="standard",
+                      now=inputs.now)
+        return [p.image for p in doc.pages]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(job, range(4)))
+    alone = job(0)
+    assert all(np.array_equal(a, b) for a, b in zip(results[0], alone, strict=True))
+    assert all(len(r) == 4 for r in results)

@@ -16,6 +16,7 @@ orders them.
 from __future__ import annotations
 
 import math
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -83,6 +84,7 @@ class GlyphCache:
         self._glyphs: dict[tuple[int, str, float, float], Glyph] = {}
         self._advances: dict[tuple[int, str], float] = {}
         self._fonts: dict[int, Font] = {}  # keeps fonts alive so their ids stay unique
+        self._lock = threading.RLock()
 
     def _room(self, font: Font) -> None:
         if len(self._glyphs) + len(self._advances) > self.MAX_ENTRIES:
@@ -96,22 +98,25 @@ class GlyphCache:
         key = (id(font), text, sx, sy)
         g = self._glyphs.get(key)
         if g is None:
-            self._room(font)
-            g = self._glyphs[key] = _rasterise(font, text, sx, sy)
+            with self._lock:  # one FreeType face is not to be used by two threads at once
+                self._room(font)
+                g = self._glyphs[key] = _rasterise(font, text, sx, sy)
         return g
 
     def _word_advance(self, font: Font, word: str) -> float:
         key = (id(font), word)
         a = self._advances.get(key)
         if a is None:
-            self._room(font)
-            a = self._advances[key] = float(font.getlength(word))
+            with self._lock:
+                self._room(font)
+                a = self._advances[key] = float(font.getlength(word))
         return a
 
     def advance(self, font: Font, text: str) -> float:
         """Advance width of ``text`` in (square) pixels, as :meth:`draw` moves the pen."""
         if not all(is_simple(ch) for ch in text):
-            return float(font.getlength(text))
+            with self._lock:
+                return float(font.getlength(text))
         words = text.split(" ")
         space = self._word_advance(font, " ")
         return sum(self._word_advance(font, w) for w in words if w) + space * (len(words) - 1)

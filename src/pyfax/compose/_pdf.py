@@ -14,6 +14,7 @@ documents, all before any page is rendered.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,9 @@ _FLAGS = (pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_RENDER_NO_SMOOTHTEXT
           | pdfium_c.FPDF_RENDER_NO_SMOOTHPATH)
 _ERR_PASSWORD = pdfium_c.FPDF_ERR_PASSWORD
 _ROTATE_CCW = 3  # PDFium rotation code: 270 degrees clockwise
+# PDFium is not thread-safe: every call into it from this module holds this lock, so
+# several threads (e.g. delivery workers) may compose at once.
+PDFIUM_LOCK = threading.RLock()
 
 
 @dataclass
@@ -49,7 +53,7 @@ class PdfSource:
         """Pages in the document."""
         return len(self.sizes_pt)
 
-    def _document(self) -> Any:
+    def _document(self) -> Any:  # call with PDFIUM_LOCK held
         if self._doc is None:
             self._doc = pdfium.PdfDocument(self.data, password=self.password)
         return self._doc
@@ -62,14 +66,15 @@ class PdfSource:
                         frame.height_px / frame.resolution.y_dpi, frame, allow_upscale=False)
         left = (frame.width_px - placement.width_px) // 2
         size = (frame.width_px, frame.height_px)
-        bitmap = self._bitmaps.get(size)
-        if bitmap is None:  # one bitmap per page size, reused: no fresh 4 MB per page
-            bitmap = self._bitmaps[size] = pdfium.PdfBitmap.new_native(
-                *size, pdfium_c.FPDFBitmap_Gray)
-        grey = render_grey(self._document()[index], bitmap,
-                           (left, 0, placement.width_px, placement.height_px),
-                           rotate=placement.rotate)
-        return to_bilevel(grey, options.halftone)  # a new array: the bitmap can be reused
+        with PDFIUM_LOCK:
+            bitmap = self._bitmaps.get(size)
+            if bitmap is None:  # one bitmap per page size, reused: no fresh 4 MB per page
+                bitmap = self._bitmaps[size] = pdfium.PdfBitmap.new_native(
+                    *size, pdfium_c.FPDFBitmap_Gray)
+            grey = render_grey(self._document()[index], bitmap,
+                               (left, 0, placement.width_px, placement.height_px),
+                               rotate=placement.rotate)
+            return to_bilevel(grey, options.halftone)  # a new array: the bitmap is reused
 
 
 def render_grey(page: Any, bitmap: Any, box: tuple[int, int, int, int],
@@ -104,6 +109,11 @@ def open_pdf(name: str, data: bytes, password: str | None = None) -> PdfSource:
     """
     if not _has_eof_marker(data):
         raise CorruptAttachment(name, "truncated PDF (no %%EOF at the end of the file)")
+    with PDFIUM_LOCK:
+        return _open_locked(name, data, password)
+
+
+def _open_locked(name: str, data: bytes, password: str | None) -> PdfSource:
     try:
         doc = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
