@@ -93,3 +93,32 @@ def test_bad_arguments_are_t30_errors() -> None:
         Terminal("send", [np.zeros((10, 1728), bool)], modems=("v34",))
     with pytest.raises(T30Error):
         Terminal("send", [np.zeros((10, 1000), bool)])
+
+
+@pytest.mark.slow
+def test_received_pages_written_as_tiff_class_f(tmp_path: object) -> None:
+    import os
+    need("v29")
+    pages = sample_pages(2, rows=60, seed=21)
+    tx = Terminal("send", pages, ecm=False, modems=("v29",))
+    rx = Terminal("receive", ecm=False, modems=("v29",))
+    run_call(tx, rx, limit_s=150)
+    path = os.path.join(str(tmp_path), "rx.tif")
+    rx.write_tiff(path)
+    from pyfax import t4
+    back = t4.read_tiff(path)
+    assert [p.image.shape for p in back] == [p.shape for p in pages]
+    assert all(np.array_equal(b.image, p) for b, p in zip(back, pages, strict=True))
+    assert round(back[0].xres_dpi) == 204 and round(back[0].yres_dpi) == 196
+
+
+def test_cancel_mid_call() -> None:
+    tx = Terminal("send", sample_pages(1, rows=20))
+    for _ in range(50):
+        tx.step(np.zeros(160, np.int16))
+    tx.cancel()
+    for _ in range(200):
+        tx.step(np.zeros(160, np.int16))
+        if tx.done:
+            break
+    assert tx.result is not None and tx.result.code is ResultCode.CANCELLED

@@ -219,3 +219,75 @@ def test_receiver_alone_hears_nothing() -> None:
     assert r is not None and r.code is ResultCode.NO_ANSWER
     assert 30.0 <= r.line_time_s <= 40.0
     assert rx.state is State.DONE
+
+
+def test_eom_changes_resolution_between_pages() -> None:
+    from pyfax.t30._pages import TxPage
+    raw = make_pages(3)
+    pages = [TxPage(raw[0], Resolution.FINE), TxPage(raw[1], Resolution.STANDARD),
+             TxPage(raw[2], Resolution.STANDARD)]
+    for ecm in (False, True):
+        tx = Session(Settings(calling=True, ecm=ecm), pages)
+        rx = Session(Settings(calling=False, ecm=ecm))
+        SessionPair(tx, rx).run()
+        assert tx.result is not None and tx.result.ok and rx.result is not None and rx.result.ok
+        assert any("tx EOM" in ln or "post=EOM" in ln for ln in tx.trace)
+        assert sum("tx DIS" in ln for ln in rx.trace) == 2
+        assert rx.received_resolutions == [Resolution.FINE, Resolution.STANDARD,
+                                           Resolution.STANDARD]
+        assert all(np.array_equal(g, w) for g, w in zip(rx.received_pages, raw, strict=True))
+
+
+def test_receiver_refuses_tcf_above_its_limit() -> None:
+    pages = make_pages(1)
+    tx = Session(Settings(calling=True), pages)
+    rx = Session(Settings(calling=False, max_rate_bps=9600))
+    SessionPair(tx, rx).run()
+    assert tx.result is not None and tx.result.ok and tx.result.bit_rate == 9600
+    assert sum("tx FTT" in ln for ln in rx.trace) == 2  # 14400, 12000 refused
+
+
+def test_cancel_sends_dcn() -> None:
+    from pyfax.t30.events import Cancel, SendFrames, TxDone
+    s = Session(Settings(calling=True), make_pages(1))
+    s.start(0.0)
+    out = s.handle(Cancel(), 1.0)
+    assert [decode_frame(f).fcf for a in out if isinstance(a, SendFrames)
+            for f in a.frames] == [FCF.DCN]
+    s.handle(TxDone(), 2.0)
+    assert s.result is not None and s.result.code is ResultCode.CANCELLED
+    assert not s.result.code.retryable
+
+
+def test_trace_is_readable_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    with caplog.at_level(logging.DEBUG, logger="pyfax.t30"):
+        p = pair(1, ecm=True)
+        p.run()
+    r = p.sender.result
+    assert r is not None
+    text = "\n".join(r.trace)
+    assert "rx DIS(V17+V27TER+V29" in text and "tx DCS(v17/14400, FINE, MMR, ECM 256" in text
+    assert "tx PPS(post=EOP, page=0, block=0, n_frames=" in text
+    assert any("tx DCS" in rec.getMessage() for rec in caplog.records)
+
+
+def test_state_diagram_covers_the_table() -> None:
+    from pyfax.t30.states import TRANSITIONS, diagram
+    dot = diagram()
+    assert dot.startswith("digraph") and dot.count("->") == len(TRANSITIONS)
+
+
+def test_nsf_before_dis_is_ignored_gracefully() -> None:
+    from pyfax.t30.dis import Capabilities
+    from pyfax.t30.events import FrameReceived, SendFrames, SendTcf
+    from pyfax.t30.frames import Dis, Ident, Nonstandard, encode_frame
+    s = Session(Settings(calling=True, ident="1"), make_pages(1))
+    s.start(0.0)
+    assert s.handle(FrameReceived(encode_frame(Nonstandard(FCF.NSF, b"\xad\x00\x0cvendor"),
+                                               final=False)), 1.0) == []
+    s.handle(FrameReceived(encode_frame(Ident(FCF.CSI, "+32 9 765 4321"), final=False)), 1.1)
+    out = s.handle(FrameReceived(encode_frame(Dis(Capabilities()))), 1.2)
+    sent = [decode_frame(f).fcf for a in out if isinstance(a, SendFrames) for f in a.frames]
+    assert sent == [FCF.TSI, FCF.DCS] and isinstance(out[-1], SendTcf)
+    assert s.progress.remote_ident == "+32 9 765 4321"

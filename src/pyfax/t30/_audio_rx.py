@@ -2,8 +2,8 @@
 
 The V.21 receiver and its HDLC deframer listen whenever no fast burst is
 under way (spandsp's terminal does the same), so a command still arrives
-when the fast modem it expected never came. On :class:`~pyfax.t30.events.ReceiveFast` a fast receiver runs
-alongside: in TCF mode it measures the longest run of zeros after training;
+when the fast modem it expected never came. On ``ReceiveFast`` a fast
+receiver runs alongside: in TCF mode it measures the longest run of zeros after training;
 in page mode it gathers the page bits until the carrier drops; in ECM mode
 it deframes HDLC frames. Each burst gets a fresh receiver (V.17: short train
 after the first burst at a rate), and each report becomes one event.

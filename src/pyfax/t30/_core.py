@@ -105,6 +105,7 @@ class _Progress:
     dcs: DcsParams | None = None
     heard_frames: int = 0
     received_pages: list[NDArray[np.bool_]] = field(default_factory=list)
+    received_resolutions: list[Resolution] = field(default_factory=list)
 
 
 class Core:
@@ -200,9 +201,19 @@ class Core:
         return self.progress.received_pages
 
     @property
+    def received_resolutions(self) -> list[Resolution]:
+        """The resolution of each page in :attr:`received_pages`."""
+        return self.progress.received_resolutions
+
+    @property
     def trace(self) -> tuple[str, ...]:
         """The readable protocol trace so far."""
         return tuple(self._trace)
+
+    def note(self, text: str, now_s: float) -> None:
+        """Add a line from the driver (modem switches, carrier events) to the trace."""
+        self._now_s = now_s
+        self._log(text)
 
     # --- hooks for the role subclasses ------------------------------------------
 
@@ -362,11 +373,25 @@ def _key_name(key: Key) -> str:
 
 
 def describe(frame: Frame) -> str:
-    """A readable one-line rendering of a frame, fields decoded."""
-    fields = {k: getattr(frame, k) for k in getattr(frame, "__slots__", ()) if k != "fcf"}
-    if "data" in fields and isinstance(fields["data"], bytes):
-        fields["data"] = f"<{len(fields['data'])} octets>"
-    if "bitmap" in fields:
-        fields["bitmap"] = sorted(frame.missing()) if hasattr(frame, "missing") else "?"
-    inner = ", ".join(f"{k}={v}" for k, v in fields.items())
-    return f"{frame.fcf.name}({inner})" if inner else frame.fcf.name
+    """A readable one-line rendering of a frame, fields decoded.
+
+    >>> from pyfax.t30.frames import Ppr
+    >>> describe(Ppr.from_missing({3, 4}))
+    'PPR(missing=[3, 4])'
+    """
+    parts = []
+    for name in getattr(frame, "__slots__", ()):
+        value = getattr(frame, name)
+        if name == "fcf":
+            continue
+        if name == "bitmap":
+            parts.append(f"missing={sorted(frame.missing())}")  # type: ignore[union-attr]
+        elif isinstance(value, bytes):
+            parts.append(f"{name}=<{len(value)} octets>")
+        elif isinstance(value, FCF):
+            parts.append(f"{name}={value.name}")
+        elif name in ("caps", "params"):
+            parts.append(str(value))
+        else:
+            parts.append(f"{name}={value}")
+    return f"{frame.fcf.name}({', '.join(parts)})" if parts else frame.fcf.name

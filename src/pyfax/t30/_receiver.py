@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+from numpy.typing import NDArray
+
 from pyfax.t30._core import Core
 from pyfax.t30._pages import decode_page
 from pyfax.t30.dis import Capabilities, DcsParams
@@ -162,7 +165,7 @@ class ReceiverMixin(Core):
         good = (page.image.shape[0] > 0 and page.complete
                 and page.damaged_fraction <= self.settings.rtn_damaged_fraction)
         if good:
-            self.progress.received_pages.append(page.image)
+            self._keep(page.image)
             self.progress.pages += 1
         self._answer_post(self._rx.fcf, FCF.MCF if good else FCF.RTN)
 
@@ -217,6 +220,12 @@ class ReceiverMixin(Core):
         else:
             self._finish(ResultCode.UNEXPECTED_DCN, f"DCN received in {self.state.name}")
 
+    def _keep(self, image: NDArray[np.bool_]) -> None:
+        dcs = self.progress.dcs
+        assert dcs is not None
+        self.progress.received_pages.append(image)
+        self.progress.received_resolutions.append(dcs.resolution)
+
     # --- ECM (T.30 Annex A) -----------------------------------------------------------------
 
     def _r_fcd(self) -> None:
@@ -262,7 +271,7 @@ class ReceiverMixin(Core):
         self._ecm_page = bytearray()
         self._log(f"ECM page {self.progress.pages + 1}: {page.image.shape[0]} lines, "
                   f"{page.damaged_lines} damaged")
-        self.progress.received_pages.append(page.image)
+        self._keep(page.image)
         self.progress.pages += 1
         self._answer_post(post, FCF.MCF)
 

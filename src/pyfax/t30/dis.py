@@ -134,6 +134,17 @@ class Capabilities:
     unlimited_length: bool = True
     min_scan_time_ms: int = 0
 
+    def __str__(self) -> str:
+        def names(items: frozenset[Modem] | frozenset[Resolution] | frozenset[Compression]
+                  ) -> str:
+            return "+".join(sorted(i.name for i in items))
+        return (f"{names(self.modems)}, {names(self.resolutions)}, {names(self.compressions)}, "
+                f"ecm={self.ecm}, width<={self.max_width.name}, "
+                f"{'unlimited' if self.unlimited_length else 'A4'} length, "
+                f"scan {self.min_scan_time_ms} ms"
+                + (", can receive" if self.can_receive else "")
+                + (", can send (polling)" if self.ready_to_transmit else ""))
+
     def encode(self) -> bytes:
         """The DIS/DTC information field."""
         rate = 0
@@ -200,6 +211,11 @@ class DcsParams:
     width: PaperWidth = PaperWidth.A4
     unlimited_length: bool = True
     min_scan_time_ms: int = 0
+
+    def __str__(self) -> str:
+        ecm = f"ECM {self.frame_size_octets}" if self.ecm else "no ECM"
+        return (f"{self.modem_rate}, {self.resolution.name}, {self.compression.name}, {ecm}, "
+                f"{self.width.name}, scan {self.min_scan_time_ms} ms")
 
     def encode(self) -> bytes:
         """The DCS information field."""

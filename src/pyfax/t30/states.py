@@ -17,7 +17,7 @@ from typing import TypeAlias
 
 from pyfax.t30.fcf import FCF
 
-__all__ = ["IGNORED", "TRANSITIONS", "Input", "Key", "Phase", "State"]
+__all__ = ["IGNORED", "TRANSITIONS", "Input", "Key", "Phase", "State", "diagram"]
 
 
 class Phase(enum.Enum):
@@ -159,3 +159,17 @@ IGNORED: frozenset[Key] = frozenset({
     Input.T1, Input.T2, Input.T4, Input.T5,
 })
 """Inputs dropped (with a trace line) when their state has no row for them."""
+
+
+def diagram() -> str:
+    """The transition table as a Graphviz ``dot`` graph (edges labelled by input).
+
+    The target of an edge is the handler's name, since handlers choose the
+    next state; render with ``dot -Tsvg``.
+    """
+    lines = ["digraph t30 {", "  rankdir=LR;"]
+    for (state, key), handler in TRANSITIONS.items():
+        label = key.name if isinstance(key, FCF) else key.value
+        lines.append(f'  "{state.name}" -> "{handler}" [label="{label}"];')
+    lines.append("}")
+    return "\n".join(lines)

@@ -17,19 +17,32 @@ This is the only module of :mod:`pyfax.t30` that imports :mod:`pyfax.modem`.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from pyfax import t4
 from pyfax.errors import ModemError, T30Error
 from pyfax.modem import modem_class
 from pyfax.modem.base import SAMPLE_RATE_HZ
 from pyfax.t30._audio_rx import RxChain
 from pyfax.t30._audio_tx import TxQueue
-from pyfax.t30.events import Action, Event, Finished, ReceiveFast, ReceiveV21, TxDone
-from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem
+from pyfax.t30.events import (
+    Action,
+    Cancel,
+    Event,
+    FastCarrierDown,
+    FastTrained,
+    FastTrainingFailed,
+    Finished,
+    ReceiveFast,
+    ReceiveV21,
+    TxDone,
+)
+from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem, Resolution
 from pyfax.t30.result import CallResult
 from pyfax.t30.session import Session, Settings
 
@@ -113,13 +126,27 @@ class Terminal:
         return self.session.received_pages
 
     @property
+    def received_resolutions(self) -> list[Resolution]:
+        """The resolution of each received page."""
+        return self.session.received_resolutions
+
+    def write_tiff(self, path: str | os.PathLike[str]) -> None:
+        """Write the received pages as a TIFF Class F file (T.4 2-D coding).
+
+        Raises:
+            TiffError: no page was received, or the file cannot be written.
+        """
+        pages = [t4.TiffPage(img, res.x_dpi, res.y_dpi)
+                 for img, res in zip(self.received_pages, self.received_resolutions, strict=True)]
+        t4.write_tiff(path, pages, scheme="MR")
+
+    @property
     def now_s(self) -> float:
         """Line time since the terminal started, in seconds."""
         return self._n_samples / SAMPLE_RATE_HZ
 
     def cancel(self) -> None:
         """Abandon the call: DCN, then the result ``CANCELLED``."""
-        from pyfax.t30.events import Cancel
         self._apply(self.session.handle(Cancel(), self.now_s))
 
     def step(self, inp: NDArray[np.int16]) -> NDArray[np.int16]:
@@ -145,12 +172,15 @@ class Terminal:
         return out
 
     def _handle(self, event: Event) -> None:
+        if isinstance(event, FastTrained | FastTrainingFailed | FastCarrierDown):
+            self.session.note(f"fast modem: {type(event).__name__}", self.now_s)
         if not self._finished:
             self._apply(self.session.handle(event, self.now_s))
 
     def _apply(self, actions: list[Action]) -> None:
         for a in actions:
             if isinstance(a, ReceiveFast):
+                self.session.note(f"rx modem {a.modem_rate} for {a.mode.value}", self.now_s)
                 self._rx.listen_fast(a)
             elif isinstance(a, ReceiveV21):
                 self._rx.listen_v21_only()
