@@ -43,8 +43,8 @@ def test_snapshot_uses_terminal_progress_for_bytes_rate_and_eta() -> None:
 def test_snapshot_falls_back_to_the_far_ends_pages() -> None:
     snap = snapshot(CallWatch("+3222345678", 2, 40.0, 3, object(), _FarEnd()))
     assert snap.page == 2 and snap.pages_done == 1
-    assert snap.eta_s == pytest.approx(80.0)
-    assert "ETA ~80 s" in snap.line()
+    assert snap.eta_s == pytest.approx((40.0 - 15) * 2)  # pace after the 15 s set-up
+    assert "ETA ~50 s" in snap.line()
     assert snapshot(CallWatch("+1", 1, 5.0, 3, object())).eta_s is None
 
 

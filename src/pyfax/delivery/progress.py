@@ -6,8 +6,8 @@ terminal when it reports it (``terminal.progress`` with ``page``, ``pages``,
 ``bytes_sent``, ``bytes_total`` and ``bit_rate``); the ETA is then the
 remaining bytes at the current rate. Without it, a call that reports the
 pages the far end holds (the loopback remote's ``received_pages``) gives the
-page number, and the ETA is the line time per finished page times the pages
-left (shown as ``ETA ~``).
+page number, and the ETA is the line time per finished page (after the call
+set-up the tariffs assume, ``SETUP_S``) times the pages left (``ETA ~``).
 On a TTY the line is redrawn in place; elsewhere one plain line is printed
 every ``plain_every_s`` seconds of line time, so logs stay short.
 """
@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from pyfax.billing import SETUP_S
 from pyfax.delivery._calls import CallWatch
 
 __all__ = ["ProgressPrinter", "Snapshot", "snapshot"]
@@ -43,7 +44,8 @@ class Snapshot:
         if self.bytes_sent is not None and self.bytes_total and self.bit_rate:
             return max(0, self.bytes_total - self.bytes_sent) * 8 / self.bit_rate
         if self.pages_done:
-            return self.line_time_s / self.pages_done * max(0, self.pages - self.pages_done)
+            pace_s = max(self.line_time_s - SETUP_S, 1.0) / self.pages_done
+            return pace_s * max(0, self.pages - self.pages_done)
         return None
 
     def line(self) -> str:

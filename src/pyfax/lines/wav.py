@@ -13,6 +13,7 @@ import wave
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,12 @@ class RecordedCall:
     def remote_hung_up(self) -> bool:
         """True once the far end has hung up."""
         return self.call.remote_hung_up
+
+    @property
+    def received_pages(self) -> list[Any] | None:
+        """The pages the far end holds, when the wrapped call knows (loopback)."""
+        pages = getattr(self.call, "received_pages", None)
+        return None if pages is None else list(pages)
 
     def exchange(self, block: Samples) -> Samples:
         """Send and receive one block, recording both."""
