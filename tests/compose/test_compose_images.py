@@ -149,3 +149,17 @@ def test_bilevel_tiffs_go_through_pyfax_t4(monkeypatch: pytest.MonkeyPatch) -> N
     grey = _tiff([Image.new("L", (100, 100), 128)])
     doc = compose(None, [("fax.tif", fax), ("grey.tif", grey)], header=False)
     assert len(calls) == 1 and np.array_equal(doc.pages[0].image, black)
+
+
+def test_light_and_dark_patches_of_a_photo_stay_halftoned(inputs: SimpleNamespace) -> None:
+    """No solid rectangles where a photo is near white or near black."""
+    from pyfax.compose._bilevel import TILE_PX
+
+    y, x = np.mgrid[0:640, 0:640]
+    grey = (127 + 127 * np.sin(x / 60.0) * np.cos(y / 60.0)).astype(np.uint8)
+    out = to_bilevel(grey)  # the page-level (per-region) path
+    dark = out[:, :][grey < 20].mean()
+    light = out[grey > 235].mean()
+    assert 0.8 < dark < 1.0 and 0.0 < light < 0.2  # dotted, not solid
+    tiles = out[: 640 // TILE_PX * TILE_PX].reshape(20, TILE_PX, 20, TILE_PX).mean(axis=(1, 3))
+    assert ((tiles > 0) & (tiles < 1)).mean() > 0.95

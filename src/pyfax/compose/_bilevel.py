@@ -3,8 +3,10 @@
 A fax page is black and white only (T.4 §1). Grey rasters are split into
 tiles of 32 x 32 pixels; a tile where more than a fifth of the pixels are
 mid-tones (neither near-white nor near-black) is a *photo* tile, the others
-are text or line art. Text tiles get a fixed threshold, which keeps strokes
-crisp; photo tiles get a halftone, either Floyd-Steinberg error diffusion
+are text or line art; the photo tiles are closed and their holes filled so
+a photograph's own light and dark patches stay with it. A picture attachment
+that is photo-like as a whole is halftoned as a whole. Text tiles get a fixed
+threshold, which keeps strokes crisp; photo tiles get a halftone, either Floyd-Steinberg error diffusion
 (Pillow's C implementation, run once over the page only when it has photo
 tiles) or an 8 x 8 Bayer ordered dither (vectorised numpy). Nothing grey
 survives, so nothing is muddy.
@@ -17,6 +19,7 @@ import enum
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
+from scipy import ndimage
 
 Grey = NDArray[np.uint8]
 Bilevel = NDArray[np.bool_]
@@ -83,22 +86,58 @@ def _maybe_photo(grey: Grey) -> bool:
     return int(np.count_nonzero((sample - np.uint8(_MID_LOW + 1)) < _MID_HIGH - _MID_LOW - 1)) >= 2
 
 
-def photo_mask(grey: Grey) -> Bilevel:
-    """Per-pixel mask of the tiles that look like a photograph (many mid-tones)."""
-    h, w = grey.shape
-    if not _maybe_photo(grey):
-        return np.zeros((h, w), dtype=np.bool_)
+def is_photo(grey: Grey) -> bool:
+    """Whether a whole picture is photograph-like (over a fifth of it mid-tones).
+
+    >>> is_photo(np.full((64, 64), 128, dtype=np.uint8)), is_photo(np.zeros((64, 64), np.uint8))
+    (True, False)
+    """
+    sample = grey[::_PROBE_STEP, ::_PROBE_STEP]
+    mid = np.count_nonzero((sample - np.uint8(_MID_LOW + 1)) < _MID_HIGH - _MID_LOW - 1)
+    return bool(mid > _PHOTO_FRACTION * sample.size)
+
+
+def photo_tiles(grey: Grey) -> Bilevel:
+    """Tile grid (TILE_PX squares) of the photo regions of a raster.
+
+    A tile is a photo tile when over a fifth of its pixels are mid-tones. The
+    grid is then closed and its holes filled, so the light and dark patches
+    inside a photograph stay halftoned with it instead of turning into
+    thresholded (solid white or black) rectangles.
+    """
     mid = Image.fromarray(grey, mode="L").point(_MID_LUT)
     tile_means = np.asarray(mid.reduce(TILE_PX), dtype=np.float64)  # partial edge tiles too
     tiles = tile_means > _PHOTO_FRACTION * 255.0
+    if tiles.any():
+        tiles = ndimage.binary_closing(tiles, np.ones((3, 3), dtype=bool), border_value=0) | tiles
+        tiles = ndimage.binary_fill_holes(tiles)
+    return np.asarray(tiles, dtype=np.bool_)
+
+
+def photo_mask(grey: Grey) -> Bilevel:
+    """Per-pixel mask of the photo regions (see :func:`photo_tiles`)."""
+    h, w = grey.shape
+    if not _maybe_photo(grey):
+        return np.zeros((h, w), dtype=np.bool_)
+    tiles = photo_tiles(grey)
     if not tiles.any():
         return np.zeros((h, w), dtype=np.bool_)
     full = np.repeat(np.repeat(tiles, TILE_PX, axis=0), TILE_PX, axis=1)
     return np.ascontiguousarray(full[:h, :w])
 
 
-def to_bilevel(grey: Grey, halftone: Halftone = Halftone.AUTO) -> Bilevel:
+def _halftone(grey: Grey, halftone: Halftone) -> Bilevel:
+    return ordered_dither(grey) if halftone is Halftone.ORDERED else error_diffusion(grey)
+
+
+def to_bilevel(grey: Grey, halftone: Halftone = Halftone.AUTO, *,
+               whole_photo: bool = False) -> Bilevel:
     """Turn a grey raster (0 = black, 255 = white) into a bilevel page (True = black).
+
+    Args:
+        grey: the raster.
+        halftone: the method; AUTO and ORDERED choose per region.
+        whole_photo: the raster is one photograph: halftone all of it (AUTO, ORDERED).
 
     >>> to_bilevel(np.full((4, 4), 250, dtype=np.uint8)).any()
     np.False_
@@ -107,6 +146,8 @@ def to_bilevel(grey: Grey, halftone: Halftone = Halftone.AUTO) -> Bilevel:
         return threshold(grey)
     if halftone is Halftone.ERROR_DIFFUSION:
         return error_diffusion(grey)
+    if whole_photo:
+        return _halftone(grey, halftone)
     out = threshold(grey)
     if not _maybe_photo(grey):
         return out
@@ -116,8 +157,7 @@ def to_bilevel(grey: Grey, halftone: Halftone = Halftone.AUTO) -> Bilevel:
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
     r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    box = grey[r0:r1, c0:c1]
-    dithered = ordered_dither(box) if halftone is Halftone.ORDERED else error_diffusion(box)
+    dithered = _halftone(grey[r0:r1, c0:c1], halftone)
     region = out[r0:r1, c0:c1]
     sub = mask[r0:r1, c0:c1]
     region[sub] = dithered[sub]

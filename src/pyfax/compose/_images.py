@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pyfax.compose._bilevel import to_bilevel
+from pyfax.compose._bilevel import is_photo, to_bilevel
 from pyfax.compose._geometry import MM_PER_INCH, Frame
 from pyfax.compose._place import fit, paste
 from pyfax.compose._source import Bilevel, RenderOptions
@@ -100,7 +100,8 @@ class ImageSource:
         img = img.resize(size, Image.Resampling.BOX if shrinking else Image.Resampling.BILINEAR,
                          reducing_gap=None)
         page = np.zeros((frame.height_px, frame.width_px), dtype=np.bool_)
-        paste(page, to_bilevel(np.asarray(img), options.halftone), top)
+        paste(page, to_bilevel(np.asarray(img), options.halftone, whole_photo=is_photo(grey)),
+              top)
         return page
 
 
