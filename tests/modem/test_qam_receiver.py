@@ -166,3 +166,18 @@ def test_random_mixtures_never_raise(seed: int) -> None:
             assert res.bits.dtype == np.uint8
             assert all(e.sample_index <= pos + step for e in res.events)
             pos += step
+
+
+@pytest.mark.parametrize(("modem", "rate"), [("v29", 9600), ("v27ter", 4800)])
+def test_equaliser_handles_line_distortion(modem: str, rate: int) -> None:
+    # A 6th-order Butterworth 300-3400 Hz band-pass (strong group-delay
+    # distortion at the band edges) and a 2 ms echo 12 dB down.
+    from scipy import signal
+
+    from pyfax.modem import channel
+
+    b, a = signal.butter(6, [300, 3400], btype="bandpass", fs=8000)
+    shaped = signal.lfilter(b, a, _audio(modem, rate).astype(np.float64))
+    line = channel.echo(np.clip(np.rint(shaped), -32768, 32767).astype(np.int16), 2.0, -12.0)
+    res = _classes(modem)[1](rate).rx(line)
+    assert np.array_equal(res.bits[:N_BITS], _bits(rate))
