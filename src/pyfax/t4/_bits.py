@@ -31,8 +31,13 @@ def reverse_bits(data: bytes) -> bytes:
     return _REVERSED[np.frombuffer(data, dtype=np.uint8)].tobytes()
 
 
-def pack_codes(words: NDArray[np.uint64], values: Codes, n_bits: Offsets, starts: Offsets) -> None:
+def pack_codes(
+    words: NDArray[np.uint64], values: Codes, n_bits: NDArray[np.uint8], starts: Codes
+) -> None:
     """OR code words into a big-endian bit buffer of 64-bit words, in place.
+
+    To spare memory (fresh pages are a large part of the cost on big pages)
+    this works in ``values`` and ``starts``, which it leaves clobbered.
 
     Args:
         words: the buffer; bit ``s`` is bit ``63 - s % 64`` of ``words[s // 64]``.
@@ -42,16 +47,18 @@ def pack_codes(words: NDArray[np.uint64], values: Codes, n_bits: Offsets, starts
     """
     if values.size == 0:
         return
-    word = starts >> 6
-    offset = (starts & 63).astype(np.uint64)
-    left = values << (64 - n_bits).astype(np.uint64)
-    head = left >> offset
-    first = np.flatnonzero(np.diff(word, prepend=-1))
+    word = starts >> np.uint64(6)
+    offset = np.bitwise_and(starts, np.uint64(63), out=starts)
+    shift = np.subtract(np.uint8(64), n_bits, dtype=np.uint8)
+    np.left_shift(values, shift, out=values, casting="unsafe")  # left-aligned
+    spill = np.flatnonzero(offset > shift)  # the code runs into the next word
+    tail = values[spill] << (np.uint64(64) - offset[spill])
+    head = np.right_shift(values, offset, out=offset)
+    first = np.flatnonzero(word[1:] != word[:-1])
+    first += 1
+    first = np.concatenate(([0], first))
     words[word[first]] |= np.bitwise_or.reduceat(head, first)
-    spill = (starts & 63) + n_bits > 64
-    if spill.any():
-        tail = left[spill] << (np.uint64(64) - offset[spill])
-        words[word[spill] + 1] |= tail
+    words[word[spill] + 1] |= tail
 
 
 def words_to_bytes(words: NDArray[np.uint64], n_bits: int) -> bytes:
@@ -59,7 +66,7 @@ def words_to_bytes(words: NDArray[np.uint64], n_bits: int) -> bytes:
     return words.astype(">u8").tobytes()[: (n_bits + 7) // 8]
 
 
-def windows(data: bytes) -> NDArray[np.int64]:
+def windows(data: bytes) -> NDArray[np.uint16]:
     """For each bit offset p of ``data`` (MSB first), the 13 bits from p on.
 
     Bits past the end read as zero. The result has ``8 * len(data)`` entries.
@@ -68,9 +75,9 @@ def windows(data: bytes) -> NDArray[np.int64]:
     [4096, 0]
     """
     raw = np.frombuffer(data, dtype=np.uint8)
-    padded = np.zeros(raw.size + 4, dtype=np.int64)
+    padded = np.zeros(raw.size + 4, dtype=np.uint32)
     padded[: raw.size] = raw
-    w32 = (padded[:-3] << 24) | (padded[1:-2] << 16) | (padded[2:-1] << 8) | padded[3:]
-    shifts = np.arange(32 - WINDOW_BITS, 32 - WINDOW_BITS - 8, -1, dtype=np.int64)
-    win = (w32[: raw.size, None] >> shifts[None, :]) & ((1 << WINDOW_BITS) - 1)
-    return win.reshape(-1)
+    w24 = (padded[:-3] << 16) | (padded[1:-2] << 8) | padded[2:-1]
+    shifts = np.arange(24 - WINDOW_BITS, 24 - WINDOW_BITS - 8, -1, dtype=np.uint32)
+    win = (w24[: raw.size, None] >> shifts[None, :]) & np.uint32((1 << WINDOW_BITS) - 1)
+    return win.reshape(-1).astype(np.uint16)

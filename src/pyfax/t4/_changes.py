@@ -46,10 +46,27 @@ def find_changes(page: Page) -> Changes:
     >>> c.positions.tolist(), c.offsets.tolist()
     ([1, 3, 0], [0, 2, 3])
     """
+    flat, offsets = find_flat_changes(page)
+    width = page.shape[1]
+    row_base = np.repeat(np.arange(offsets.size - 1, dtype=np.int64) * width, np.diff(offsets))
+    return Changes(flat - row_base, offsets, width)
+
+
+def find_flat_changes(page: Page) -> tuple[Index, Index]:
+    """The changing elements of ``page`` as flat indices ``row * width + column``.
+
+    Returns (flat indices in order, CSR row offsets).
+
+    >>> [a.tolist() for a in find_flat_changes(np.array([[0, 1, 1, 0], [1, 1, 1, 1]], bool))]
+    [[1, 3, 4], [0, 2, 3]]
+    """
     n_rows, width = page.shape
     n_words = -(-width // 64)
-    packed = np.zeros((n_rows, n_words * 8), np.uint8)
-    packed[:, : -(-width // 8)] = np.packbits(page, axis=1)
+    if n_words * 64 == width:
+        packed = np.packbits(page, axis=1)
+    else:
+        packed = np.zeros((n_rows, n_words * 8), np.uint8)
+        packed[:, : -(-width // 8)] = np.packbits(page, axis=1)
     words = packed.view(">u8").astype(np.uint64)
     # A pixel changes where it differs from its left neighbour (white left of column 0).
     flips = words ^ (words >> np.uint64(1))
@@ -58,14 +75,13 @@ def find_changes(page: Page) -> Changes:
     # Unpack only the words with a change; bool nonzero is numpy's fast path.
     hit_bits = np.unpackbits(flips.reshape(-1)[hit].astype(">u8").view(np.uint8)).view(bool)
     at = np.flatnonzero(hit_bits)
-    hit_row, hit_word = np.divmod(hit, n_words)
-    row = hit_row[at >> 6]
-    col = hit_word[at >> 6] * 64 + (at & 63)
+    flat = (hit * 64)[at >> 6] + (at & 63)
     if n_words * 64 != width:
+        row, col = np.divmod(flat, n_words * 64)
         keep = col < width
-        row, col = row[keep], col[keep]
-    offsets = np.searchsorted(row, np.arange(n_rows + 1))
-    return Changes(col, offsets.astype(np.int64), width)
+        flat = row[keep] * width + col[keep]
+    offsets = np.searchsorted(flat, np.arange(n_rows + 1, dtype=np.int64) * width)
+    return flat, offsets.astype(np.int64)
 
 
 def row_of_each(offsets: Index) -> Index:

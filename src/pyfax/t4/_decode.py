@@ -4,13 +4,15 @@ MH and MR (T.4 clause 4.1.2-4.1.4, 4.2.2): every line follows an EOL
 (11 zeros and a one, after any fill zeros); MR puts a tag bit after each EOL
 (1: 1-D line, 0: 2-D line). No valid line contains 11 zeros in a row, so all
 EOLs are found up front with one vectorised search, and they cut the stream
-into lines. The page ends at RTC, recognised as an EOL followed directly by
-another (its tag bits may be 1 or 0: libtiff writes 0 when the row count is
-not a multiple of K). A line is damaged when it does not decode, does not
-fill the width exactly, or is followed by anything but zero fill before the
-next EOL. The strict decoder raises on the first damaged line; the tolerant
-one (a non-ECM receiver) conceals it by repeating the line above and resumes
-at the next EOL.
+into lines; all 1-D lines are then decoded side by side
+(:mod:`._lines1d`), 2-D lines one after another (:mod:`._lines`). The page
+ends at RTC, recognised as an EOL followed directly by another (its tag bits
+may be 1 or 0: libtiff has written 0 when the row count is not a multiple of
+K). A line is damaged when it does not decode, does not fill the width
+exactly, or is followed by anything but zero fill before the next EOL. The
+strict decoder raises on the first damaged line; the tolerant one (a non-ECM
+receiver) conceals it by repeating the line above and resumes at the next
+EOL.
 
 A stream that simply ends after a whole line (only zero bits follow) has
 lost no line: it decodes, with ``end_of_page`` False. TIFF Class F strips
@@ -27,43 +29,19 @@ an EOL (MH/MR), and ``max_rows`` caps the page length on top of that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
 
 from pyfax.errors import T4DecodeError
-from pyfax.t4._bits import reverse_bits, windows
+from pyfax.t4._bits import reverse_bits
 from pyfax.t4._changes import Changes, render
 from pyfax.t4._lines import LineError, decode_1d, decode_2d, with_sentinels
+from pyfax.t4._lines1d import DecodedLines, decode_1d_lines
+from pyfax.t4._stream import Stream
 from pyfax.t4._tables import EOL_BITS, RTC_EOLS
 from pyfax.t4._types import BitOrder, DecodeReport, Scheme
-
-_PAD = 16
-
-
-@dataclass(frozen=True)
-class _Stream:
-    """A coded stream prepared for decoding (first bit first)."""
-
-    win: list[int]
-    n_bits: int
-    ones_before: NDArray[np.int64]  # ones_before[p]: one bits in [0, p)
-    eol_at: NDArray[np.int64]  # offsets where an EOL's 12 bits start
-
-    @staticmethod
-    def of(data: bytes) -> _Stream:
-        win = windows(data)
-        bits = (win >> 12) & 1
-        ones_before = np.zeros(bits.size + _PAD + 1, np.int64)
-        np.cumsum(bits, out=ones_before[1 : bits.size + 1])
-        ones_before[bits.size + 1 :] = ones_before[bits.size]
-        eol_at = np.flatnonzero((win >> 1) == 1)
-        return _Stream(win.tolist() + [0] * _PAD, bits.size, ones_before, eol_at)
-
-    def zeros(self, start: int, stop: int) -> bool:
-        """Whether bits [start, stop) are all zero."""
-        return bool(self.ones_before[stop] == self.ones_before[start])
+from pyfax.t4._words import Ints
 
 
 @dataclass
@@ -73,16 +51,19 @@ class _Page:
     width_px: int
     strict: bool
     max_rows: int
-    rows: list[list[int]]
-    damaged: list[int]
+    rows: list[list[int] | Ints] = field(default_factory=list)
+    damaged: list[int] = field(default_factory=list)
 
-    def add(self, changes: list[int], bit_offset: int) -> None:
-        if len(self.rows) >= self.max_rows:
+    def check_length(self, n_rows: int, bit_offset: int) -> None:
+        if n_rows > self.max_rows:
             raise T4DecodeError(
                 f"page longer than max_rows={self.max_rows}",
-                line=len(self.rows),
+                line=self.max_rows,
                 bit_offset=bit_offset,
             )
+
+    def add(self, changes: list[int] | Ints, bit_offset: int) -> None:
+        self.check_length(len(self.rows) + 1, bit_offset)
         self.rows.append(changes)
 
     def damage(self, reason: str, bit_offset: int) -> None:
@@ -93,67 +74,108 @@ class _Page:
         self.add(self.rows[-1] if self.rows else [], bit_offset)
 
     def reference(self) -> list[int]:
-        return with_sentinels(self.rows[-1] if self.rows else [], self.width_px)
+        above = self.rows[-1] if self.rows else []
+        return with_sentinels(above if isinstance(above, list) else above.tolist(), self.width_px)
 
     def changes(self) -> Changes:
-        counts = [len(r) for r in self.rows]
-        offsets = np.zeros(len(counts) + 1, np.int64)
+        counts = np.array([len(r) for r in self.rows], np.int64)
+        offsets = np.zeros(counts.size + 1, np.int64)
         np.cumsum(counts, out=offsets[1:])
-        flat = [x for r in self.rows for x in r]
-        return Changes(np.array(flat, np.int64), offsets, self.width_px)
+        flat = np.concatenate([np.asarray(r, np.int64) for r in self.rows]) if self.rows else []
+        return Changes(np.asarray(flat, np.int64), offsets, self.width_px)
 
 
-def _decode_eol_lines(s: _Stream, page: _Page, two_d: bool) -> tuple[bool, int]:
-    """Decode MH/MR lines into ``page``; returns (end of page found, bits used)."""
-    eols = [*s.eol_at.tolist(), s.n_bits]
-    if page.strict and (len(eols) == 1 or not s.zeros(0, eols[0])):
+@dataclass(frozen=True)
+class _Lines:
+    """Where the coded lines of an MH/MR page are."""
+
+    starts: Ints  # first data bit of each line (after EOL and tag bit)
+    stops: Ints  # where the next EOL starts (or the end of the data)
+    one_d: np.ndarray  # tag bit (MH: all True)
+    end_of_page: bool
+    used_bits: int
+
+
+def _find_lines(s: Stream, two_d: bool) -> _Lines:
+    head = EOL_BITS + int(two_d)
+    eol = s.eol_at
+    if eol.size == 0:
+        none = np.zeros(0, np.int64)
+        return _Lines(none, none, np.zeros(0, bool), False, s.n_bits)
+    starts = eol + head
+    stops = np.append(eol[1:], s.n_bits)
+    one_d = (s.win[eol + EOL_BITS] >> 12).astype(bool) if two_d else np.ones(eol.size, bool)
+    empty = s.zeros_between(starts, stops)
+    first_empty = np.flatnonzero(empty)
+    if first_empty.size == 0:
+        return _Lines(starts, stops, one_d, False, s.n_bits)
+    n = int(first_empty[0])
+    if n + 1 >= eol.size:  # an EOL and nothing after it
+        return _Lines(starts[:n], stops[:n], one_d[:n], False, s.n_bits)
+    last = n + 1  # RTC: EOL n and up to five more, with nothing between them
+    while last < min(n + RTC_EOLS - 1, eol.size - 1) and empty[last]:
+        last += 1
+    return _Lines(starts[:n], stops[:n], one_d[:n], True, int(min(starts[last], s.n_bits)))
+
+
+def _good_1d(s: Stream, lines: _Lines, page: _Page) -> tuple[DecodedLines, np.ndarray]:
+    """Decode every 1-D line at once; returns the result and which lines are sound."""
+    starts, stops = lines.starts[lines.one_d], lines.stops[lines.one_d]
+    result = decode_1d_lines(s.win, starts, page.width_px)
+    fits = result.ok & (result.end <= stops)
+    good = fits & s.zeros_between(np.minimum(result.end, stops), stops)
+    return result, good
+
+
+def _decode_eol_page(s: Stream, page: _Page, two_d: bool) -> tuple[bool, int]:
+    """Decode an MH/MR page into ``page``; returns (RTC found, bits used)."""
+    if page.strict and (s.eol_at.size == 0 or not s.zeros_between(0, s.eol_at[0])):
         raise T4DecodeError("no EOL before the first line", line=0, bit_offset=0)
-    for n, eol in enumerate(eols[:-1]):
-        start = eol + EOL_BITS
-        tag = 1
-        if two_d:
-            tag = (s.win[start] >> 12) & 1
-            start += 1
-        stop = eols[n + 1]
-        if s.zeros(start, stop):
-            return _rtc_end(s, eols, n, two_d, page)
-        try:
-            if tag:
-                line, end = decode_1d(s.win, start, page.width_px)
-            else:
-                line, end = decode_2d(s.win, start, page.width_px, page.reference())
-        except LineError as e:
-            page.damage(e.reason, e.bit_offset)
+    lines = _find_lines(s, two_d)
+    page.check_length(lines.starts.size, int(lines.used_bits))
+    result, good = _good_1d(s, lines, page)
+    if not two_d and good.all():
+        page.rows = np.split(result.positions, result.offsets[1:-1]) if good.size else []
+        return lines.end_of_page, lines.used_bits
+    one_d_index = np.cumsum(lines.one_d) - 1
+    for n, (start, stop) in enumerate(
+        zip(lines.starts.tolist(), lines.stops.tolist(), strict=True)
+    ):
+        if lines.one_d[n] and good[one_d_index[n]]:
+            k = int(one_d_index[n])
+            page.add(result.positions[result.offsets[k] : result.offsets[k + 1]], start)
             continue
-        if end > stop or not s.zeros(end, stop):
-            page.damage("line does not end where the next EOL starts", end)
-            continue
-        page.add(line, start)
-    return False, s.n_bits
+        _decode_one_line(s, page, start, stop, bool(lines.one_d[n]))
+    return lines.end_of_page, lines.used_bits
 
 
-def _rtc_end(s: _Stream, eols: list[int], n: int, two_d: bool, page: _Page) -> tuple[bool, int]:
-    """At an empty line (EOL EOL): the page ends; consume up to six EOLs."""
-    head = EOL_BITS + (1 if two_d else 0)
-    used = eols[n] + head
-    for m in range(n + 1, min(n + RTC_EOLS, len(eols) - 1)):
-        if not s.zeros(used, eols[m]):
-            break
-        used = eols[m] + head
-    return True, min(used, s.n_bits)
+def _decode_one_line(s: Stream, page: _Page, start: int, stop: int, one_d: bool) -> None:
+    """Decode one line in Python (2-D lines, and 1-D lines the fast path refused)."""
+    try:
+        if one_d:
+            line, end = decode_1d(s.win_list, start, page.width_px)
+        else:
+            line, end = decode_2d(s.win_list, start, page.width_px, page.reference())
+    except LineError as e:
+        page.damage(e.reason, e.bit_offset)
+        return
+    if end > stop or not s.zeros_between(end, stop):
+        page.damage("line does not end where the next EOL starts", end)
+        return
+    page.add(line, start)
 
 
-def _decode_mmr(s: _Stream, page: _Page) -> tuple[bool, int]:
+def _decode_mmr(s: Stream, page: _Page) -> tuple[bool, int]:
     """Decode MMR lines into ``page``; returns (EOFB found, bits used)."""
     p = 0
-    win = s.win
+    win = s.win_list
     while True:
         if (win[p] >> 1) == 1:
             if (win[p + EOL_BITS] >> 1) == 1:
                 return True, p + 2 * EOL_BITS
             page.damage("EOL inside an MMR page that is not EOFB", p)
             return False, s.n_bits
-        if s.zeros(p, s.n_bits + 1):
+        if s.zeros_between(p, s.n_bits + 1):
             return False, s.n_bits
         try:
             line, p = decode_2d(win, p, page.width_px, page.reference())
@@ -174,12 +196,12 @@ def decode_stream(
     """Decode a page; see :func:`pyfax.t4.decode` and :func:`pyfax.t4.decode_report`."""
     if bit_order is BitOrder.LSB:
         data = reverse_bits(data)
-    s = _Stream.of(bytes(data))
-    page = _Page(width_px, strict, max_rows, [], [])
+    s = Stream.of(bytes(data))
+    page = _Page(width_px, strict, max_rows)
     if scheme is Scheme.MMR:
         found, used = _decode_mmr(s, page)
     else:
-        found, used = _decode_eol_lines(s, page, scheme is Scheme.MR)
+        found, used = _decode_eol_page(s, page, scheme is Scheme.MR)
     return DecodeReport(
         image=render(page.changes()),
         damaged_lines=tuple(page.damaged),

@@ -23,12 +23,12 @@ import numpy as np
 
 from pyfax.errors import T4EncodeError
 from pyfax.t4._bits import pack_codes, reverse_bits, words_to_bytes
-from pyfax.t4._changes import Changes, find_changes
+from pyfax.t4._changes import Changes, find_changes, find_flat_changes
 from pyfax.t4._mr2d import mode_words
 from pyfax.t4._runcodes import MAX_WIDTH_PX, run_codes
 from pyfax.t4._tables import EOL_BITS, EOL_CODE, RTC_EOLS
 from pyfax.t4._types import BitOrder, Page, Scheme
-from pyfax.t4._words import Codes, Ints, RowWords, segment_index
+from pyfax.t4._words import Bits, Codes, Ints, RowWords, segment_index
 
 
 def check_page(image: object) -> Page:
@@ -63,7 +63,32 @@ def run_words(changes: Changes, rows: Ints) -> RowWords:
     return RowWords(rows, counts, value[colour, run], n_bits[colour, run])
 
 
-def _merge(n_rows: int, parts: list[RowWords], header: bool) -> tuple[Codes, Ints, Ints]:
+def page_run_words(page: Page) -> RowWords:
+    """The 1-D words of every row of ``page``, found straight from the pixels.
+
+    Row boundaries are merged into the flat list of changing elements, so
+    every run is a difference of neighbours, and its colour is the colour of
+    its first pixel (white for the empty run that opens a row starting black).
+    """
+    n_rows, width = page.shape
+    flat, offsets = find_flat_changes(page)
+    bounds = offsets + np.arange(n_rows + 1)  # where each row boundary goes
+    merged = np.empty(flat.size + n_rows + 1, np.int64)
+    merged[bounds] = np.arange(n_rows + 1, dtype=np.int64) * width
+    is_change = np.ones(merged.size, bool)
+    is_change[bounds] = False
+    merged[is_change] = flat
+    del flat
+    colour = page.reshape(-1)[merged[:-1]].view(np.uint8)
+    run = np.subtract(merged[1:], merged[:-1], out=merged[:-1])
+    colour &= run > 0
+    value, n_bits = run_codes(width)
+    return RowWords(
+        np.arange(n_rows, dtype=np.int64), np.diff(bounds), value[colour, run], n_bits[colour, run]
+    )
+
+
+def _merge(n_rows: int, parts: list[RowWords], header: bool) -> tuple[Codes, Bits, Ints]:
     """All rows' words in row order, a header slot first in each row if asked.
 
     Returns (values, bit lengths, index of each row's first slot).
@@ -74,7 +99,7 @@ def _merge(n_rows: int, parts: list[RowWords], header: bool) -> tuple[Codes, Int
     row_start = np.cumsum(per_row) - per_row
     total = int(per_row.sum())
     value = np.zeros(total, np.uint64)
-    n_bits = np.zeros(total, np.int64)
+    n_bits = np.zeros(total, np.uint8)
     for part in parts:
         slot, _ = segment_index(row_start[part.rows] + int(header), part.counts)
         value[slot], n_bits[slot] = part.value, part.n_bits
@@ -92,7 +117,7 @@ def _fills(data_bits: Ints, tag_bits: int, byte_align: bool, min_bits: int) -> I
     return fill
 
 
-def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Codes, Ints, Ints]:
+def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Codes, Bits, Ints]:
     """All rows' words in row order: (values, bit lengths, each row's first word)."""
     if len(parts) == 1 and parts[0].rows.size == n_rows:
         part = parts[0]
@@ -106,27 +131,31 @@ def _pack_eol_page(
     tag_bits = 0 if tags is None else 1
     head_bits = EOL_BITS + tag_bits
     value, n_bits, row_start = _row_words(n_rows, parts)
-    ends = np.cumsum(n_bits)
-    data_bits = np.diff(ends[row_start] - n_bits[row_start], append=ends[-1] if ends.size else 0)
+    ends = np.cumsum(n_bits, dtype=np.int64)
+    first_bits = n_bits[row_start].astype(np.int64)
+    data_bits = np.diff(ends[row_start] - first_bits, append=ends[-1] if ends.size else 0)
     fill = _fills(data_bits, tag_bits, byte_align, min_bits)
     head_value = np.full(n_rows + RTC_EOLS, EOL_CODE << tag_bits, np.uint64)
     if tags is not None:
         head_value |= np.append(tags, np.ones(RTC_EOLS, np.int64)).astype(np.uint64)
     head_bits_all = fill + head_bits
-    if n_rows and int((n_bits[row_start] + head_bits_all[:n_rows]).max()) > 64:
+    if n_rows and int((first_bits + head_bits_all[:n_rows]).max()) > 64:
         return _pack_eol_page_loose(parts, head_value, head_bits, fill, n_rows)
     # Fast path: each row's EOL (with tag bit and fill) joins its first word.
-    value = value.copy()
-    n_bits = n_bits.copy()
-    value[row_start] |= head_value[:n_rows] << n_bits[row_start].astype(np.uint64)
-    n_bits[row_start] += head_bits_all[:n_rows]
-    value = np.append(value, head_value[n_rows:])
-    n_bits = np.append(n_bits, head_bits_all[n_rows:])
-    return _pack(value, n_bits, np.cumsum(n_bits) - n_bits)
+    value = np.concatenate((value, head_value[n_rows:]))
+    n_bits = np.concatenate((n_bits, head_bits_all[n_rows:].astype(np.uint8)))
+    value[row_start] |= head_value[:n_rows] << first_bits.astype(np.uint64)
+    n_bits[row_start] = first_bits + head_bits_all[:n_rows]
+    return _pack(value, n_bits)
 
 
-def _pack(value: Codes, n_bits: Ints, starts: Ints) -> bytes:
-    total = int(starts[-1] + n_bits[-1])
+def _pack(value: Codes, n_bits: Bits, gap: Ints | None = None) -> bytes:
+    """Pack words back to back (after ``gap`` zero bits each, if given)."""
+    starts = np.cumsum(n_bits, dtype=np.uint64)
+    if gap is not None:
+        starts += np.cumsum(gap).astype(np.uint64)
+    total = int(starts[-1])
+    starts -= n_bits
     buffer = np.zeros(total // 64 + 2, np.uint64)
     pack_codes(buffer, value, n_bits, starts)
     return words_to_bytes(buffer, total)
@@ -139,19 +168,32 @@ def _pack_eol_page_loose(
     value, n_bits, row_start = _merge(n_rows, parts, header=True)
     head = np.append(row_start, value.size + np.arange(RTC_EOLS))
     value = np.append(value, np.zeros(RTC_EOLS, np.uint64))
-    n_bits = np.append(n_bits, np.zeros(RTC_EOLS, np.int64))
+    n_bits = np.append(n_bits, np.zeros(RTC_EOLS, np.uint8))
     value[head], n_bits[head] = head_value, head_bits
     gap = np.zeros(value.size, np.int64)
     gap[head] = fill
-    return _pack(value, n_bits, np.cumsum(n_bits + gap) - n_bits)
+    return _pack(value, n_bits, gap)
 
 
 def _pack_mmr_page(parts: list[RowWords], n_rows: int) -> bytes:
     value, n_bits, _ = _row_words(n_rows, parts)
     eofb = EOL_CODE << EOL_BITS | EOL_CODE
     value = np.append(value, np.uint64(eofb))
-    n_bits = np.append(n_bits, 2 * EOL_BITS)
-    return _pack(value, n_bits, np.cumsum(n_bits) - n_bits)
+    n_bits = np.append(n_bits, np.uint8(2 * EOL_BITS))
+    return _pack(value, n_bits)
+
+
+def _two_d_rows(page: Page, k: int | None) -> list[RowWords]:
+    """Words of an MR page (every K-th row 1-D) or, with ``k=None``, an MMR page."""
+    changes = find_changes(page)
+    rows = np.arange(page.shape[0], dtype=np.int64)
+    if k is None:
+        return [mode_words(changes, rows, rows - 1)]
+    one_d = rows % k == 0
+    parts = [run_words(changes, rows[one_d])]
+    if not one_d.all():
+        parts.append(mode_words(changes, rows[~one_d], rows[~one_d] - 1))
+    return parts
 
 
 def encode_page(
@@ -168,19 +210,15 @@ def encode_page(
         raise T4EncodeError(f"K must be at least 1, not {k}")
     if min_bits_per_line < 0:
         raise T4EncodeError(f"min_bits_per_line must not be negative, not {min_bits_per_line}")
-    changes = find_changes(page)
     n_rows = page.shape[0]
-    rows = np.arange(n_rows, dtype=np.int64)
     if scheme is Scheme.MMR:
-        data = _pack_mmr_page([mode_words(changes, rows, rows - 1)], n_rows)
+        data = _pack_mmr_page(_two_d_rows(page, k=None), n_rows)
     elif scheme is Scheme.MH:
-        parts = [run_words(changes, rows)]
-        data = _pack_eol_page(parts, None, n_rows, byte_align_eol, min_bits_per_line)
+        data = _pack_eol_page(
+            [page_run_words(page)], None, n_rows, byte_align_eol, min_bits_per_line
+        )
     else:
-        one_d = rows % k == 0
-        parts = [run_words(changes, rows[one_d])]
-        if not one_d.all():
-            parts.append(mode_words(changes, rows[~one_d], rows[~one_d] - 1))
-        tags = one_d.astype(np.int64)
+        tags = (np.arange(n_rows) % k == 0).astype(np.int64)
+        parts = _two_d_rows(page, k)
         data = _pack_eol_page(parts, tags, n_rows, byte_align_eol, min_bits_per_line)
     return reverse_bits(data) if bit_order is BitOrder.LSB else data

@@ -11,9 +11,18 @@ A malformed line raises :class:`LineError` with the bit offset of the fault.
 
 from __future__ import annotations
 
-from pyfax.t4._tables import BLACK_RUNS, MODES, WHITE_RUNS
+from collections.abc import Sequence
+
+from pyfax.t4._tables import BLACK_RUNS, MODES, WHITE_RUNS, WINDOW_BITS, Mode
 
 _SENTINEL_COUNT = 3
+_V0_ENTRY = int(Mode.V0) << 4 | 1
+# Leading one bits of each window: that many V0 codes follow each other.
+_LEADING_ONES = [
+    next((n for n in range(WINDOW_BITS) if not (w >> (WINDOW_BITS - 1 - n)) & 1), WINDOW_BITS)
+    for w in range(1 << WINDOW_BITS)
+]
+Window = Sequence[int]
 
 
 class LineError(Exception):
@@ -30,7 +39,7 @@ def with_sentinels(changes: list[int], width_px: int) -> list[int]:
     return [*changes, *([width_px] * _SENTINEL_COUNT)]
 
 
-def _run(win: list[int], p: int, table: list[int]) -> tuple[int, int]:
+def _run(win: Window, p: int, table: list[int]) -> tuple[int, int]:
     """One run (make-up codes, then a terminating code): (length, next offset)."""
     total = 0
     while True:
@@ -44,7 +53,7 @@ def _run(win: list[int], p: int, table: list[int]) -> tuple[int, int]:
             return total, p
 
 
-def decode_1d(win: list[int], p: int, width_px: int) -> tuple[list[int], int]:
+def decode_1d(win: Window, p: int, width_px: int) -> tuple[list[int], int]:
     """Decode a 1-D (MH) line starting at bit ``p``: (changes, next offset)."""
     changes: list[int] = []
     append = changes.append
@@ -73,15 +82,17 @@ def decode_1d(win: list[int], p: int, width_px: int) -> tuple[list[int], int]:
         table = black if table is white else white
 
 
-def decode_2d(win: list[int], p: int, width_px: int, ref: list[int]) -> tuple[list[int], int]:
+def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[int], int]:
     """Decode a 2-D (MR/MMR) line at bit ``p`` against reference ``ref``.
 
     ``ref`` is :func:`with_sentinels` of the reference line's changes.
-    Returns (changes, next offset).
+    Returns (changes, next offset). A run of n V0 codes (n one bits) copies
+    the next n changing elements of the reference line in one step.
     """
     changes: list[int] = []
     append = changes.append
-    modes = MODES
+    modes, leading_ones = MODES, _LEADING_ONES
+    n_real = len(ref) - _SENTINEL_COUNT
     a0, colour, i = -1, 0, 0
     while True:
         if i and ref[i - 1] > a0:
@@ -90,7 +101,19 @@ def decode_2d(win: list[int], p: int, width_px: int, ref: list[int]) -> tuple[li
             i += 1
         if (i & 1) != colour:
             i += 1
-        e = modes[win[p]]
+        w = win[p]
+        e = modes[w]
+        if e == _V0_ENTRY:  # a1 = b1, n times over
+            n = leading_ones[w]
+            if n <= n_real - i:
+                changes += ref[i : i + n]
+                p += n
+                i += n
+                a0 = ref[i - 1]
+                colour ^= n & 1
+                continue
+            changes += ref[i:n_real]  # then a1 reaches the width: end of line
+            return changes, p + max(n_real - i, 0) + 1
         if e < 0:
             raise LineError("invalid or unsupported mode code", p)
         p += e & 15

@@ -115,7 +115,7 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
     n_words = extra + 1 + 2 * h_first
     base = np.cumsum(n_words) - n_words
     value = np.empty(int(n_words.sum()), np.uint64)
-    n_bits = np.empty(value.size, np.int64)
+    n_bits = np.empty(value.size, np.uint8)
     at = base + extra
     value[at] = (_PASS_RUNS[in_mode] << MODE_BITS[mode].astype(np.uint64)) | MODE_VALUE[mode]
     n_bits[at] = 4 * in_mode + MODE_BITS[mode]

@@ -22,7 +22,7 @@ MAX_WIDTH_PX = 4 * MAX_MAKEUP - 1
 
 
 @lru_cache(maxsize=16)
-def run_codes(width_px: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+def run_codes(width_px: int) -> tuple[NDArray[np.uint64], NDArray[np.uint8]]:
     """Code word value and length for runs 0..width_px, indexed [colour, run].
 
     >>> value, bits = run_codes(1728)
@@ -50,4 +50,4 @@ def run_codes(width_px: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
         value = (value << t_bits.astype(np.uint64)) | TERM_VALUE[colour, term]
         values.append(value)
         lengths.append(n_long * long_bits + m_bits + t_bits)
-    return np.stack(values), np.stack(lengths)
+    return np.stack(values), np.stack(lengths).astype(np.uint8)

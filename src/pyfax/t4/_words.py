@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 Ints = NDArray[np.int64]
 Codes = NDArray[np.uint64]
+Bits = NDArray[np.uint8]
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class RowWords:
     rows: Ints
     counts: Ints
     value: Codes
-    n_bits: Ints
+    n_bits: Bits
 
 
 def segment_index(offsets: Ints, counts: Ints) -> tuple[Ints, Ints]:
