@@ -1,12 +1,24 @@
 """T.30: the fax session (ITU-T T.30), as a sans-I/O core and an audio terminal.
 
-The core (:class:`Session`) takes events and returns actions; the
-:class:`Terminal` joins it to the modems and the T.4 codec behind the
-block interface ``out = term.step(inp)``.
+The core (:class:`Session`) takes events and returns actions
+(:mod:`pyfax.t30.events`); the :class:`Terminal` joins it to the modems and
+the T.4 codec behind the block interface ``out = term.step(inp)``. Every
+call ends with a :class:`CallResult` whose :class:`ResultCode` says why.
 """
 
-from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem, ModemRate, Resolution, Timer
+from pyfax.t30._pages import TxPage
+from pyfax.t30.params import (
+    FALLBACK_SEQUENCE,
+    Compression,
+    Modem,
+    ModemRate,
+    PaperWidth,
+    Resolution,
+    Timer,
+)
 from pyfax.t30.result import CallResult, ResultCode
+from pyfax.t30.session import Session, Settings
+from pyfax.t30.states import Phase, State
 from pyfax.t30.terminal import Terminal
 
 __all__ = [
@@ -15,8 +27,14 @@ __all__ = [
     "Compression",
     "Modem",
     "ModemRate",
+    "PaperWidth",
+    "Phase",
     "Resolution",
     "ResultCode",
+    "Session",
+    "Settings",
+    "State",
     "Terminal",
     "Timer",
+    "TxPage",
 ]

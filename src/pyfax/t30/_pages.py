@@ -20,8 +20,8 @@ from pyfax.errors import T4Error, T30Error
 from pyfax.t30.dis import DcsParams
 from pyfax.t30.params import Compression, PaperWidth, Resolution
 
-__all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_tx_page", "decode_page",
-           "ecm_blocks", "encode_page"]
+__all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_resolution", "as_tx_page",
+           "decode_page", "ecm_blocks", "encode_page"]
 
 ECM_FRAMES_PER_BLOCK = 256
 LOST_SLACK_OCTETS = 16
@@ -120,7 +120,11 @@ def ecm_blocks(data: bytes, frame_size: int) -> list[list[bytes]]:
 
 def as_tx_page(page: object) -> TxPage:
     """Accept a bool array (fine resolution), a :class:`TxPage`, or an object with
-    ``image`` (or ``pixels``) and ``resolution`` attributes."""
+    ``image`` (or ``pixels``) and ``resolution`` attributes.
+
+    Raises:
+        T30Error: no image, or a resolution that is no fax resolution.
+    """
     if isinstance(page, TxPage):
         return page
     if isinstance(page, np.ndarray):
@@ -128,9 +132,34 @@ def as_tx_page(page: object) -> TxPage:
     image = getattr(page, "image", None)
     if image is None:
         image = getattr(page, "pixels", None)
-    resolution = getattr(page, "resolution", Resolution.FINE)
     if not isinstance(image, np.ndarray):
         raise T30Error(f"cannot send a page of type {type(page).__name__}")
-    if not isinstance(resolution, Resolution):
-        resolution = Resolution(tuple(resolution))  # e.g. (204, 196)
+    resolution = as_resolution(getattr(page, "resolution", Resolution.FINE))
     return TxPage(image.astype(np.bool_, copy=False), resolution)
+
+
+def as_resolution(value: object) -> Resolution:
+    """A :class:`Resolution` from itself, an object with ``x_dpi``/``y_dpi``, an enum
+    valued ``(x, y)``, or an ``(x_dpi, y_dpi)`` pair (nearest fax resolution).
+
+    >>> as_resolution((204, 196)), as_resolution((200, 100)), as_resolution((300, 300))
+    (<Resolution.FINE: (204, 196)>, <Resolution.STANDARD: (204, 98)>, <Resolution.R300: (300, 300)>)
+    """
+    if isinstance(value, Resolution):
+        return value
+    if hasattr(value, "x_dpi") and hasattr(value, "y_dpi"):
+        pair: object = (value.x_dpi, value.y_dpi)
+    else:
+        pair = getattr(value, "value", value)
+    try:
+        x_dpi, y_dpi = (float(v) for v in pair)  # type: ignore[attr-defined]
+    except (TypeError, ValueError) as exc:
+        raise T30Error(f"{value!r} is not a resolution") from exc
+    if 190 <= x_dpi <= 210:
+        if y_dpi < 150:
+            return Resolution.STANDARD
+        return Resolution.FINE if y_dpi < 300 else Resolution.SUPERFINE
+    for r in (Resolution.R300, Resolution.R400):
+        if abs(x_dpi - r.x_dpi) <= 10 and abs(y_dpi - r.y_dpi) <= 10:
+            return r
+    raise T30Error(f"{x_dpi:g} x {y_dpi:g} dpi is no fax resolution")
