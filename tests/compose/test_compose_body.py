@@ -166,3 +166,24 @@ def test_text_matches_pillow_drawing_the_whole_line(resolution: Resolution,
                                                                                        near))
     assert shared.sum() / (page | ref).sum() >= 0.9
     assert 0.8 < page.sum() / ref.sum() < 1.25
+
+
+def test_without_dejavu_the_builtin_font_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyfax.compose._fonts as fonts_mod
+    from pyfax.compose._glyphs import GLYPHS
+
+    monkeypatch.setattr(fonts_mod, "_DEJAVU_DIRS", ())
+    monkeypatch.setattr(fonts_mod, "_FALLBACKS", ())
+    fonts_mod.font_chain.cache_clear()
+    try:
+        chain = font_chain(Style.REGULAR)
+        assert [f.source for f in chain] == [fonts_mod.BUILTIN]
+        doc = compose("Hello façade 中", subject="S", header=True, now=NOW)
+        assert doc.pages[0].image.any()
+        assert "U+00E7" in doc.warnings[0] and "U+4E2D" in doc.warnings[0]
+        resolver = Resolver(chain)
+        assert resolver.resolve("ç") == (0, "c")  # the letter without its accent
+        assert resolver.resolve("中") == (0, "?")
+    finally:
+        fonts_mod.font_chain.cache_clear()
+        GLYPHS.__init__()  # type: ignore[misc]

@@ -6,10 +6,10 @@ mid-tones (neither near-white nor near-black) is a *photo* tile, the others
 are text or line art; the photo tiles are closed and their holes filled so
 a photograph's own light and dark patches stay with it. A picture attachment
 that is photo-like as a whole is halftoned as a whole. Text tiles get a fixed
-threshold, which keeps strokes crisp; photo tiles get a halftone, either Floyd-Steinberg error diffusion
-(Pillow's C implementation, run once over the page only when it has photo
-tiles) or an 8 x 8 Bayer ordered dither (vectorised numpy). Nothing grey
-survives, so nothing is muddy.
+threshold, which keeps strokes crisp; photo tiles get a halftone, either
+Floyd-Steinberg error diffusion (Pillow's C implementation, run once over
+the region only when the page has photo tiles) or an 8 x 8 Bayer ordered
+dither (vectorised numpy). Nothing grey survives, so nothing is muddy.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ well-known fallback fonts that are present (Noto, Droid, WenQuanYi, FreeFont,
 Unifont), then fonts the caller adds, and finally Pillow's built-in scalable
 default font, so a missing font never stops a fax. Each character is drawn
 with the first face whose ``cmap`` covers it; a character no face covers is
-drawn as U+FFFD (or ``?``) and reported, so the Document can carry a warning.
+drawn as its base letter when it has one (``e`` for ``é``), else as U+FFFD
+(or ``?``), and reported, so the Document can carry a warning.
 """
 
 from __future__ import annotations
@@ -133,9 +134,19 @@ class Resolver:
                 result = (i, ch)
         if result is None:
             self.missing.add(ch)
-            result = self._replacement()
+            result = self._base_letter(ch) or self._replacement()
         self._cache[ch] = result
         return result
+
+    def _base_letter(self, ch: str) -> tuple[int, str] | None:
+        """``e`` for ``é`` and the like, when a face has the letter without its accent."""
+        base = unicodedata.normalize("NFKD", ch)[:1]
+        if not base or base == ch:
+            return None
+        for i, face in enumerate(self.chain):
+            if ord(base) in face.coverage:
+                return (i, base)
+        return None
 
     def _replacement(self) -> tuple[int, str]:
         for i, face in enumerate(self.chain):
