@@ -53,6 +53,7 @@ class _Page:
     max_rows: int
     rows: list[list[int] | Ints] = field(default_factory=list)
     damaged: list[int] = field(default_factory=list)
+    whole: Changes | None = None  # the page in one piece, when decoded that way
 
     def check_length(self, n_rows: int, bit_offset: int) -> None:
         if n_rows > self.max_rows:
@@ -78,11 +79,15 @@ class _Page:
         return with_sentinels(above if isinstance(above, list) else above.tolist(), self.width_px)
 
     def changes(self) -> Changes:
+        if self.whole is not None:
+            return self.whole
         counts = np.array([len(r) for r in self.rows], np.int64)
         offsets = np.zeros(counts.size + 1, np.int64)
         np.cumsum(counts, out=offsets[1:])
-        flat = np.concatenate([np.asarray(r, np.int64) for r in self.rows]) if self.rows else []
-        return Changes(np.asarray(flat, np.int64), offsets, self.width_px)
+        if not self.rows:
+            return Changes(np.zeros(0, np.int64), offsets, self.width_px)
+        flat = np.concatenate([np.asarray(r, np.int64) for r in self.rows])
+        return Changes(flat, offsets, self.width_px)
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ def _decode_eol_page(s: Stream, page: _Page, two_d: bool) -> tuple[bool, int]:
     page.check_length(lines.starts.size, int(lines.used_bits))
     result, good = _good_1d(s, lines, page)
     if not two_d and good.all():
-        page.rows = np.split(result.positions, result.offsets[1:-1]) if good.size else []
+        page.whole = Changes(result.positions, result.offsets, page.width_px)
         return lines.end_of_page, lines.used_bits
     one_d_index = np.cumsum(lines.one_d) - 1
     for n, (start, stop) in enumerate(

@@ -48,12 +48,14 @@ class Stream:
         np.cumsum(_POPCOUNT[raw], out=ones[1:])
         return Stream(n_bits, win, array("H", win.tobytes()), eol_at, raw, ones)
 
-    def ones_before(self, p: Ints) -> Ints:
+    def ones_before(self, p: Ints | int) -> Ints:
         """How many one bits lie before bit offset(s) ``p`` (p <= n_bits + 8)."""
-        byte = p >> 3
-        return self._ones_before_byte[byte] + _POPCOUNT[self._bytes[byte] >> (8 - (p & 7))]
+        at = np.asarray(p, np.int64)
+        byte = at >> 3
+        count = self._ones_before_byte[byte] + _POPCOUNT[self._bytes[byte] >> (8 - (at & 7))]
+        return np.asarray(count, np.int64)
 
-    def zeros_between(self, start: Ints, stop: Ints) -> NDArray[np.bool_]:
+    def zeros_between(self, start: Ints | int, stop: Ints | int) -> NDArray[np.bool_]:
         """Whether bits [start, stop) are all zero (elementwise)."""
-        start = np.minimum(start, stop)
-        return np.asarray(self.ones_before(stop) == self.ones_before(start))
+        first = np.minimum(start, stop)
+        return np.asarray(self.ones_before(stop) == self.ones_before(first))
