@@ -40,6 +40,46 @@ def test_scrambler_matches_bitwise_reference(poly: ScramblerPoly) -> None:
     assert got.tolist() == _reference_scramble(bits.tolist(), poly, reg=0x3C)
 
 
+def _reference_descramble(line: list[int], poly: ScramblerPoly, reg: int = 0) -> list[int]:
+    a, b = poly.value.taps
+    count = 0
+    out = []
+    for bit in line:
+        o = (bit ^ (reg >> (a - 1)) ^ (reg >> (b - 1))) & 1
+        if poly.value.guard:
+            if count >= 33:
+                o ^= 1
+                count = 0
+            elif ((reg >> 7) ^ bit) & ((reg >> 8) ^ bit) & ((reg >> 11) ^ bit) & 1:
+                count = 0
+            else:
+                count += 1
+        reg = ((reg << 1) | bit) & 0xFFFFFF
+        out.append(o)
+    return out
+
+
+@pytest.mark.parametrize("poly", list(ScramblerPoly))
+@pytest.mark.parametrize("seed", range(5))
+def test_descrambler_matches_bitwise_reference(poly: ScramblerPoly, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    parts = []
+    for _ in range(20):  # random bits mixed with periodic patterns that trip the guard
+        kind = rng.integers(0, 3)
+        n = int(rng.integers(1, 300))
+        if kind == 0:
+            parts.append(rng.integers(0, 2, n, dtype=np.uint8))
+        else:
+            period = rng.integers(1, 13, endpoint=True)
+            parts.append(np.resize(rng.integers(0, 2, period, dtype=np.uint8), n))
+    line = np.concatenate(parts)
+    expected = _reference_descramble(line.tolist(), poly, reg=0x2A5)
+    d = Descrambler(poly, register=0x2A5)
+    cuts = np.sort(rng.integers(0, len(line), 6))
+    got = np.concatenate([d.process(p) for p in np.split(line, cuts)])
+    assert got.tolist() == expected
+
+
 @pytest.mark.parametrize("poly", list(ScramblerPoly))
 def test_round_trip_any_cut(poly: ScramblerPoly) -> None:
     rng = np.random.default_rng(2)

@@ -31,6 +31,7 @@ import enum
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pyfax.modem.base import Bits
 
@@ -161,11 +162,39 @@ class Descrambler(_Base):
     def process(self, bits: Bits) -> Bits:
         """Descramble ``bits`` (line bits in order); returns the data bits."""
         bits = np.asarray(bits, dtype=np.uint8)
-        if self.poly.value.guard:
-            return self._guarded(bits, scramble=False)
         a, b = self._a, self._b
         h = _HISTORY
         line = np.concatenate([self._history, bits])
         out: Bits = bits ^ line[h - a:len(line) - a] ^ line[h - b:len(line) - b]
+        if self.poly.value.guard and len(bits):
+            out[self._guard_inversions(line)] ^= 1
         self._history = line[-h:].copy()
         return out
+
+    def _guard_inversions(self, line: Bits) -> NDArray[np.int64]:
+        """Positions (in the new bits) that the V.27ter guard inverted.
+
+        At the receiver the guard sees only line bits, so it vectorises: a
+        bit that differs from the bits 8, 9 and 12 places back resets the
+        counter; after 33 bits without a reset the next bit is inverted,
+        which also resets it. Only gaps of 34 bits or more between resets
+        hold inversions, and they are few.
+        """
+        h = _HISTORY
+        x = line[h:]
+        n = len(x)
+        reset = ((line[h - 8:h - 8 + n] ^ x) & (line[h - 9:h - 9 + n] ^ x)
+                 & (line[h - 12:h - 12 + n] ^ x)).astype(bool)
+        z = np.flatnonzero(reset)
+        starts = np.concatenate([[-1 - self._guard_count], z])
+        ends = np.concatenate([z, [n]])
+        inversions: list[int] = []
+        last = int(starts[-1])
+        for i in np.flatnonzero(ends - starts >= _GUARD_LIMIT + 1).tolist():
+            q, r = int(starts[i]), int(ends[i])
+            stop = r + 1 if i < len(z) else r  # a reset bit may itself be inverted
+            inversions.extend(range(q + _GUARD_LIMIT + 1, stop, _GUARD_LIMIT + 1))
+        if inversions and inversions[-1] > last:
+            last = inversions[-1]
+        self._guard_count = n - 1 - last
+        return np.array(inversions, dtype=np.int64)
