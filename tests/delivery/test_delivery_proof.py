@@ -30,7 +30,15 @@ from pyfax.delivery import (
     RetryPolicy,
     SendOptions,
 )
-from pyfax.lines import LoopbackBackend
+from pyfax.lines import (
+    G711,
+    ClockOffset,
+    Delay,
+    FrequencyOffset,
+    Gain,
+    LoopbackBackend,
+    Noise,
+)
 from pyfax.lines.loopback import save_pages
 
 pytestmark = pytest.mark.slow
@@ -90,6 +98,25 @@ def test_two_fax_recipients_and_an_email_delivered_pixel_exact(tmp_path: Path) -
     bal = ledger.balance("alice")
     assert bal.total == Decimal("25.00") - report.total_cost and bal.held == 0
     assert notifier.notices == []
+
+
+def test_delivered_pixel_exact_over_an_impaired_line(tmp_path: Path) -> None:
+    """10 dB loss, 60 ms delay, 5 Hz carrier offset, 50 ppm clock, A-law, noise at -55 dBm0."""
+    line = [Gain(-10), Delay(60), FrequencyOffset(5), ClockOffset(50), G711("alaw"),
+            Noise(-55, seed=2)]
+    ledger = funded_ledger(tmp_path)
+    store = JobStore(tmp_path / "jobs.db")
+    backend = LoopbackBackend("answer", impairments=line)
+    msg = Message(sender="Alice <alice@example.com>", to="<3222345678@fax>",
+                  subject="Impaired", body="Over a long, noisy, drifting line.\n")
+    report = send(msg, account="alice", ledger=ledger, backend=backend, store=store,
+                  clock=FakeClock())
+    [r] = report.recipients
+    assert r.status == "delivered", [a.text for a in r.attempts]
+    composed = [p.image for p in store.pages(report.message_id)]
+    got = backend.calls[-1].received_pages
+    assert len(got) == len(composed)
+    assert all(np.array_equal(a, b) for a, b in zip(got, composed, strict=True))
 
 
 @pytest.mark.parametrize("behaviour", ["drop_mid_page", "reject_after_training"])

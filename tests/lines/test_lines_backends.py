@@ -211,3 +211,19 @@ def test_backend_specs() -> None:
             open_backend(bad)
     with pytest.raises(LineError):
         open_backend("tcp:70000")
+
+
+def test_clock_offset_slips_like_an_elastic_buffer() -> None:
+    for ppm in (100.0, -100.0):
+        stage = ClockOffset(ppm).stage()
+        x = _tone(1000, 8000 * 20)  # 20 s: 16 samples of drift each way
+        out = np.concatenate([stage(b) for b in _blocks(x, [160])])
+        assert len(out) == len(x)
+        assert stage.slips == 0  # 16 samples fit the elastic buffer
+        tail = out[-8000:].astype(float)
+        peak = np.argmax(np.abs(np.fft.rfft(tail * np.hanning(8000)))) * 8000 / 8000
+        assert peak == pytest.approx(1000, abs=1.5)
+        stage = ClockOffset(10 * ppm).stage()
+        for b in _blocks(x, [160]):
+            stage(b)
+        assert 1 <= stage.slips <= 3  # 160 samples of drift, slips of 64 samples
