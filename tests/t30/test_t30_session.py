@@ -291,3 +291,23 @@ def test_nsf_before_dis_is_ignored_gracefully() -> None:
     sent = [decode_frame(f).fcf for a in out if isinstance(a, SendFrames) for f in a.frames]
     assert sent == [FCF.TSI, FCF.DCS] and isinstance(out[-1], SendTcf)
     assert s.progress.remote_ident == "+32 9 765 4321"
+
+
+@pytest.mark.parametrize("ecm", [False, True])
+def test_polling_calling_receiver_and_answering_transmitter(ecm: bool) -> None:
+    pages = make_pages(2)
+    poller = Session(Settings(calling=True, sending=False, ident="POLLER", ecm=ecm))
+    polled = Session(Settings(calling=False, sending=True, ident="POLLED", ecm=ecm), pages)
+    SessionPair(poller, polled).run()
+    assert poller.result is not None and poller.result.ok and poller.result.pages == 2
+    assert polled.result is not None and polled.result.ok
+    assert poller.result.remote_ident == "POLLED" and polled.result.remote_ident == "POLLER"
+    assert any("tx DTC" in ln for ln in poller.trace)
+    assert all(np.array_equal(g, w) for g, w in zip(poller.received_pages, pages, strict=True))
+
+
+def test_polling_a_terminal_with_nothing_to_send() -> None:
+    poller = Session(Settings(calling=True, sending=False))
+    answerer = Session(Settings(calling=False))
+    SessionPair(poller, answerer).run()
+    assert poller.result is not None and poller.result.code is ResultCode.INCOMPATIBLE

@@ -193,3 +193,26 @@ def test_remote_hangs_up_mid_page() -> None:
     assert ours_tx.done and ours_tx.result is not None
     assert ours_tx.result.code is ResultCode.PHASE_D_TIMEOUT, ours_tx.result
     assert ours_tx.result.line_time_s < 17.5 + 30.0 + 3 * (3.0 + 2.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ecm", [False, True])
+def test_polling_both_ways(ecm: bool) -> None:
+    need("v17")
+    pages = sample_pages(2, rows=100, seed=9)
+    theirs = SpandspFax(calling=False, tx_tiff=tiff_of(pages), ecm=ecm, ident="SPANDSP")
+    ours = Terminal("receive", ecm=ecm, poll=True, ident="POLLER")
+    run_call(ours, theirs, limit_s=150)
+    assert ours.result is not None and ours.result.ok, ours.result
+    assert theirs.completion == 0, theirs.completion_text
+    assert ours.result.remote_ident == "SPANDSP"
+    assert pages_equal(ours.received_pages, pages)
+    theirs.close()
+    path = rx_tiff_path()
+    poller = SpandspFax(calling=True, rx_tiff=path, ecm=ecm, ident="SPANDSP")
+    polled = Terminal("send", pages, ecm=ecm, poll=True, ident="POLLED")
+    run_call(poller, polled, limit_s=150)
+    assert polled.result is not None and polled.result.ok, polled.result
+    assert poller.completion == 0, poller.completion_text
+    poller.close()
+    assert pages_equal([p.image for p in t4.read_tiff(path)], pages)

@@ -55,7 +55,10 @@ class Settings:
     """How a session behaves.
 
     Attributes:
-        calling: True for the calling transmitter, False for the answering receiver.
+        calling: True for the calling terminal, False for the answering one.
+        sending: True to transmit pages, False to receive them; None means
+            ``calling`` (the ordinary call). A calling receiver polls (DTC),
+            an answering transmitter waits to be polled (T.30 §5.3.6.1.3).
         ident: our TSI/CSI (at most 20 characters).
         ecm: offer/use error correction mode.
         modems: fast modems we support.
@@ -72,6 +75,7 @@ class Settings:
     """
 
     calling: bool = True
+    sending: bool | None = None
     ident: str = ""
     ecm: bool = True
     modems: frozenset[Modem] = frozenset(Modem)
@@ -84,6 +88,11 @@ class Settings:
     command_tries: int = 3
     rtn_per_rate: int = 1
     ppr_before_ctc: int = 4
+
+    @property
+    def transmitter(self) -> bool:
+        """True when this terminal sends the pages."""
+        return self.calling if self.sending is None else self.sending
 
 
 @dataclass(slots=True)
@@ -353,7 +362,7 @@ class Core:
                 self.progress.remote_ident = r.frame.text
 
     def _log(self, text: str) -> None:
-        line = f"{self._now_s:9.3f} {'T' if self.settings.calling else 'R'} {text}"
+        line = f"{self._now_s:9.3f} {'T' if self.settings.transmitter else 'R'} {text}"
         self._trace.append(line)
         log.debug(line)
 

@@ -31,7 +31,19 @@ from pyfax.t30.events import (
     Tone,
 )
 from pyfax.t30.fcf import FCF
-from pyfax.t30.frames import Ctc, Dcs, Dis, Fcd, Frame, Ident, Ppr, Pps, Simple, decode_frame
+from pyfax.t30.frames import (
+    Ctc,
+    Dcs,
+    Dis,
+    Dtc,
+    Fcd,
+    Frame,
+    Ident,
+    Ppr,
+    Pps,
+    Simple,
+    decode_frame,
+)
 from pyfax.t30.params import Timer
 from pyfax.t30.result import ResultCode
 from pyfax.t30.states import State
@@ -54,6 +66,24 @@ class ReceiverMixin(Core):
         self._ecm_n_frames = 0
         self._ecm_page = bytearray()
         self._ecm_done_key: tuple[int, int] | None = None
+
+    def _start_poller(self) -> None:
+        self._set_state(State.R_POLL_WAIT_DIS)
+        self._out.append(SendTone(Tone.CNG))
+        self._start_timer(Timer.T1)
+
+    def _r_poll_dis(self) -> None:
+        assert self._rx is not None and isinstance(self._rx.frame, Dis)
+        self._stop_timer(Timer.T1)
+        self._remote_ident(FCF.CSI)
+        if not self._rx.frame.caps.ready_to_transmit:
+            self._disconnect(ResultCode.INCOMPATIBLE, "the remote has nothing to be polled")
+            return
+        s = self.settings
+        frames: list[Frame] = [Ident(FCF.CIG, s.ident)] if s.ident else []
+        frames.append(Dtc(self._local_caps()))
+        self._command([self._frames(frames), ReceiveV21()], Timer.T4)
+        self._set_state(State.R_WAIT_DCS)
 
     def _start_receiver(self) -> None:
         self._set_state(State.R_ANSWERING)
@@ -83,6 +113,8 @@ class ReceiverMixin(Core):
         self._finish(code, "no fax caller identified itself before T1 expired")
 
     def _r_dis_collision(self) -> None:
+        if self.settings.calling and self._repeat_command():
+            return  # a poller's DTC was not heard: the polled side repeats DIS
         self._disconnect(ResultCode.INCOMPATIBLE, "the remote is an answering terminal too")
 
     # --- phase B: DCS and TCF --------------------------------------------------------

@@ -1,4 +1,7 @@
-"""The calling transmitter's handlers (T.30 Figure 5-2, flow chart "T"; Annex A).
+"""The transmitter's handlers (T.30 Figure 5-2, flow chart "T"; Annex A).
+
+Usually the caller; when polled (T.30 §5.3.6.1.3) the answerer sends DIS
+with "ready to transmit" and takes the poller's DTC as the DIS it answers.
 
 Phase B: DIS in, DCS + TCF out, walking down the fall-back order on FTT.
 Phase C/D without ECM: the page, then MPS/EOM/EOP; MCF/PIP go on, RTP retrains
@@ -15,9 +18,21 @@ from dataclasses import replace
 from pyfax.t30._core import Core
 from pyfax.t30._pages import ecm_blocks, encode_page
 from pyfax.t30.dis import Capabilities, DcsParams
-from pyfax.t30.events import SendEcmBlock, SendPage, SendTcf, SendTone, Tone
+from pyfax.t30.events import ReceiveV21, SendEcmBlock, SendPage, SendTcf, SendTone, Tone
 from pyfax.t30.fcf import FCF
-from pyfax.t30.frames import Ctc, Dcs, Dis, Fcd, Frame, Ident, Ppr, Pps, Simple, encode_frame
+from pyfax.t30.frames import (
+    Ctc,
+    Dcs,
+    Dis,
+    Dtc,
+    Fcd,
+    Frame,
+    Ident,
+    Ppr,
+    Pps,
+    Simple,
+    encode_frame,
+)
 from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, ModemRate, Timer
 from pyfax.t30.result import ResultCode
 from pyfax.t30.states import State
@@ -48,19 +63,52 @@ class SenderMixin(Core):
         self._out.append(SendTone(Tone.CNG))
         self._start_timer(Timer.T1)
 
+    def _start_polled(self) -> None:
+        self._set_state(State.R_ANSWERING)
+        self._start_timer(Timer.T1)
+        self._out.append(SendTone(Tone.CED))
+
+    def _send_polled_dis(self) -> None:
+        s = self.settings
+        caps = Capabilities(modems=s.modems, can_receive=False, ready_to_transmit=True,
+                            resolutions=s.resolutions, compressions=s.compressions, ecm=s.ecm)
+        frames: list[Frame] = [Ident(FCF.CSI, s.ident)] if s.ident else []
+        frames.append(Dis(caps))
+        self._command([self._frames(frames), ReceiveV21()], Timer.T4)
+        self._set_state(State.T_WAIT_DTC)
+
+    def _t_polled_dtc(self) -> None:
+        assert self._rx is not None and isinstance(self._rx.frame, Dtc)
+        self._stop_timer(Timer.T4)
+        self._remote_ident(FCF.CIG)
+        self._use_caps(self._rx.frame.caps)
+
+    def _t_polled_dcs(self) -> None:
+        self._disconnect(ResultCode.INCOMPATIBLE, "the caller sends pages; we wait to be polled")
+
+    def _t_repeat_dis(self) -> None:
+        if Timer.T1 in self._timers:
+            assert self._cmd is not None
+            self._cmd.tries = 0
+        if not self._repeat_command():
+            self._disconnect(ResultCode.PHASE_B_TIMEOUT, "not polled after DIS")
+
     # --- phase B ---------------------------------------------------------------
 
     def _t_dis(self) -> None:
         assert self._rx is not None and isinstance(self._rx.frame, Dis)
         self._stop_timer(Timer.T1)
         self._remote_ident(FCF.CSI)
-        caps = self._remote_caps = self._rx.frame.caps
+        if not self._rx.frame.caps.can_receive:
+            self._disconnect(ResultCode.INCOMPATIBLE, "the remote's DIS says it cannot receive")
+            return
+        self._use_caps(self._rx.frame.caps)
+
+    def _use_caps(self, caps: Capabilities) -> None:
+        self._remote_caps = caps
         s = self.settings
         if not self._pages:
             self._disconnect(ResultCode.NO_PAGES, "no pages to send")
-            return
-        if not caps.can_receive:
-            self._disconnect(ResultCode.INCOMPATIBLE, "the remote's DIS says it cannot receive")
             return
         self._rates = [r for r in FALLBACK_SEQUENCE
                        if r.modem in s.modems and r.modem in caps.modems

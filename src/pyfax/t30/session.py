@@ -21,7 +21,8 @@ __all__ = ["Session", "Settings", "describe"]
 
 
 class Session(SenderMixin, ReceiverMixin):
-    """One T.30 call, as calling transmitter or answering receiver.
+    """One T.30 call: calling transmitter, answering receiver, or (polling) calling
+    receiver and answering transmitter.
 
     >>> s = Session(Settings(calling=False, ident="1"))
     >>> [type(a).__name__ for a in s.start(0.0)]
@@ -33,11 +34,19 @@ class Session(SenderMixin, ReceiverMixin):
         self._init_receiver()
 
     def _start_role(self) -> None:
-        if self.settings.calling:
+        s = self.settings
+        if s.calling and s.transmitter:
             self._start_sender()
+        elif s.calling:
+            self._start_poller()
+        elif s.transmitter:
+            self._start_polled()
         else:
             self._start_receiver()
 
     def _after_tx_hook(self) -> None:
         if self.state is State.R_ANSWERING:
-            self._send_dis()
+            if self.settings.transmitter:
+                self._send_polled_dis()
+            else:
+                self._send_dis()

@@ -34,12 +34,14 @@ class State(enum.Enum):
     """Where a session is; ``value`` is (flow-chart name, phase)."""
 
     T_WAIT_DIS = ("T: wait for DIS", Phase.B)
+    T_WAIT_DTC = ("T (polled): DIS sent, wait for DTC", Phase.B)
     T_WAIT_CFR = ("T: DCS and TCF sent, wait for CFR", Phase.B)
     T_WAIT_POST_RESPONSE = ("T: page and post-message command sent", Phase.D)
     T_WAIT_PPS_RESPONSE = ("T: ECM block and PPS sent", Phase.D)
     T_WAIT_CTR = ("T: CTC sent", Phase.D)
     DCN_SENT = ("DCN sent", Phase.E)
     R_ANSWERING = ("R: CED", Phase.A)
+    R_POLL_WAIT_DIS = ("R (poller): wait for DIS", Phase.B)
     R_WAIT_DCS = ("R: DIS sent, wait for DCS", Phase.B)
     R_TCF = ("R: receiving TCF", Phase.B)
     R_PAGE = ("R: CFR sent, receiving page", Phase.C)
@@ -87,6 +89,11 @@ TRANSITIONS: dict[tuple[State, Key], str] = {
     (T.T_WAIT_DIS, FCF.DTC): "_t_dtc",
     (T.T_WAIT_DIS, FCF.DCN): "_t_dcn",
     (T.T_WAIT_DIS, Input.T1): "_t_t1",
+    (T.T_WAIT_DTC, FCF.DTC): "_t_polled_dtc",
+    (T.T_WAIT_DTC, FCF.DCS): "_t_polled_dcs",
+    (T.T_WAIT_DTC, FCF.DCN): "_t_dcn",
+    (T.T_WAIT_DTC, Input.T4): "_t_repeat_dis",
+    (T.T_WAIT_DTC, Input.T1): "_r_t1",
     (T.T_WAIT_CFR, FCF.CFR): "_t_cfr",
     (T.T_WAIT_CFR, FCF.FTT): "_t_ftt",
     (T.T_WAIT_CFR, FCF.DIS): "_t_repeat",
@@ -112,6 +119,9 @@ TRANSITIONS: dict[tuple[State, Key], str] = {
     (T.T_WAIT_CTR, FCF.DCN): "_t_dcn",
     (T.T_WAIT_CTR, Input.T4): "_t_t4",
     # --- answering receiver ---------------------------------------------
+    (State.R_POLL_WAIT_DIS, FCF.DIS): "_r_poll_dis",
+    (State.R_POLL_WAIT_DIS, FCF.DCN): "_r_dcn",
+    (State.R_POLL_WAIT_DIS, Input.T1): "_t_t1",
     (State.R_WAIT_DCS, FCF.DCS): "_r_dcs",
     (State.R_WAIT_DCS, FCF.DCN): "_r_dcn",
     (State.R_WAIT_DCS, FCF.DIS): "_r_dis_collision",

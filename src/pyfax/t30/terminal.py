@@ -68,7 +68,8 @@ def available_modems(wanted: Sequence[Modem]) -> frozenset[Modem]:
 
 
 class Terminal:
-    """A fax terminal on an audio line, calling to send or answering to receive.
+    """A fax terminal on an audio line, calling to send or answering to receive
+    (or, with ``poll``, calling to receive and answering to send).
 
     Args:
         role: ``"send"`` (calling transmitter) or ``"receive"`` (answering receiver).
@@ -80,6 +81,9 @@ class Terminal:
         compressions: the codings we offer, among ``"MMR"``, ``"MR"``, ``"MH"``.
         max_rate_bps: as sender, start training no faster than this; as
             receiver, answer FTT to faster TCFs (None: no limit).
+        poll: polling (T.30 §5.3.6.1.3): a receiving terminal calls and asks for
+            the remote's document with DTC; a sending terminal answers and
+            waits to be polled.
 
     Raises:
         T30Error: an unknown role, modem or coding, or a page that cannot be sent.
@@ -89,7 +93,7 @@ class Terminal:
                  ident: str = "", ecm: bool = True,
                  modems: Sequence[str] = ("v17", "v29", "v27ter"),
                  compressions: Sequence[str] = ("MMR", "MR", "MH"),
-                 max_rate_bps: int | None = None) -> None:
+                 max_rate_bps: int | None = None, poll: bool = False) -> None:
         if role not in ("send", "receive"):
             raise T30Error(f"role must be 'send' or 'receive', not {role!r}")
         try:
@@ -100,7 +104,8 @@ class Terminal:
         if role == "send" and not pages:
             raise T30Error("a sending terminal needs at least one page")
         self.role: Role = role
-        settings = Settings(calling=role == "send", ident=ident, ecm=ecm,
+        settings = Settings(calling=(role == "send") != poll, sending=role == "send",
+                            ident=ident, ecm=ecm,
                             modems=available_modems(wanted), compressions=comps,
                             max_rate_bps=max_rate_bps)
         self.session = Session(settings, pages if role == "send" else ())
