@@ -35,39 +35,41 @@ _PASSES_PER_WORD = 8
 _PASS_RUNS = np.array([int("1" * n or "0", 16) for n in range(9)], dtype=np.uint64)
 
 
-def _reference_keys(changes: Changes) -> tuple[Ints, Ints, Ints, int]:
-    """Every row's changes plus sentinels at the width, with sort keys.
+def _with_sentinels(
+    changes: Changes, rows: Ints, n_sentinels: int, stride: int
+) -> tuple[Ints, Ints, Ints]:
+    """The changes of ``rows`` (-1: a white line), each row followed by sentinels.
 
-    Returns (positions, keys, row offsets, stride); row ``n_rows`` is an
-    extra, empty (white) line.
+    Returns (positions, sort keys ``slot_row * stride + position``, row offsets),
+    all int32; rows are numbered 0.. in the order given.
     """
-    width = changes.width_px
-    counts = np.append(np.diff(changes.offsets), 0) + _SENTINELS
-    offsets = np.zeros(counts.size + 1, np.int64)
+    real = np.where(rows < 0, 0, np.diff(changes.offsets)[rows])
+    counts = (real + n_sentinels).astype(np.int32)
+    offsets = np.zeros(rows.size + 1, np.int64)
     np.cumsum(counts, out=offsets[1:])
-    _, rank = segment_index(offsets[:-1], counts)
-    positions = np.full(int(offsets[-1]), width, np.int64)
-    real = rank < np.repeat(counts - _SENTINELS, counts)
-    positions[real] = changes.positions
-    stride = width + 8
-    keys = np.repeat(np.arange(counts.size, dtype=np.int64) * stride, counts) + positions
-    return positions, keys, offsets, stride
+    positions = np.full(int(offsets[-1]), changes.width_px, np.int32)
+    source, rank = segment_index(changes.offsets[np.maximum(rows, 0)], real)
+    slot = rank + np.repeat(offsets[:-1], real)
+    positions[slot] = changes.positions[source]
+    keys = positions + np.repeat(np.arange(rows.size, dtype=np.int32) * np.int32(stride), counts)
+    return positions, keys, offsets
 
 
-def _elements(changes: Changes, rows: Ints) -> tuple[Ints, Ints, Ints, Ints]:
-    """Coding-line elements: (positions, a0 before each, rank in row, per-row count)."""
-    real = np.diff(changes.offsets)[rows]
-    counts = real + 2  # two imaginary elements at the width
-    start = np.cumsum(counts) - counts
-    _, rank = segment_index(start, counts)
-    positions = np.full(rank.size, changes.width_px, np.int64)
-    is_real = rank < np.repeat(real, counts)
-    source, _ = segment_index(changes.offsets[rows], real)
-    positions[is_real] = changes.positions[source]
-    a0 = np.empty_like(positions)
-    a0[1:] = positions[:-1]
-    a0[start] = -1
-    return positions, a0, rank, counts
+def _count_below(keys: Ints, queries: Ints, inclusive: bool) -> Ints:
+    """For sorted ``queries``: how many ``keys`` are < (or <=) each one.
+
+    Both arrays are sorted, so a stable sort of the two together (a merge,
+    which numpy's timsort does in linear time) beats a binary search each.
+    """
+    n = queries.size
+    if inclusive:  # equal keys sort before the query
+        order = np.argsort(np.concatenate((keys, queries)), kind="stable")
+        at = np.flatnonzero(order >= keys.size)
+    else:
+        order = np.argsort(np.concatenate((queries, keys)), kind="stable")
+        at = np.flatnonzero(order < n)
+    at -= np.arange(n)
+    return at
 
 
 def _horizontal_pairs(opens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -91,17 +93,28 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
     Args:
         changes: the changing elements of the whole page.
         rows: the rows to code, ascending.
-        ref_rows: each row's reference row, or -1 for an imaginary white line.
+        ref_rows: each row's reference row (ascending too), or -1 for an
+            imaginary white line.
     """
     width = changes.width_px
-    ref_pos, ref_keys, ref_offsets, stride = _reference_keys(changes)
-    a1, a0, rank, counts = _elements(changes, rows)
-    ref = np.repeat(np.where(ref_rows < 0, changes.n_rows, ref_rows), counts)
-    colour = rank & 1
+    stride = width + 8
+    ref_pos, ref_keys, ref_offsets = _with_sentinels(changes, ref_rows, _SENTINELS, stride)
+    a1, _, row_offsets = _with_sentinels(changes, rows, 2, stride)
+    counts = np.diff(row_offsets)
+    start = row_offsets[:-1]
+    row_base = np.repeat(np.arange(rows.size, dtype=np.int32) * np.int32(stride), counts)
+    rank = np.arange(a1.size, dtype=np.int32) - np.repeat(start.astype(np.int32), counts)
+    a0 = np.empty_like(a1)
+    a0[1:] = a1[:-1]
+    a0[start] = -1
     # The second imaginary element (a0 = width) is never coded; keep its search in its row.
-    bt = np.searchsorted(ref_keys, ref * stride + np.minimum(a0, width - 1), side="right")
-    bt += ((bt - ref_offsets[ref]) & 1) != colour
-    n_pass = np.maximum(0, (np.searchsorted(ref_keys, ref * stride + a1) - bt) // 2)
+    np.minimum(a0, width - 1, out=a0)
+    colour = rank & 1
+    bt = _count_below(ref_keys, row_base + a0, inclusive=True)  # b1: first > a0 ...
+    bt += ((bt - np.repeat(ref_offsets[:-1], counts)) & 1) != colour  # ... of a0's opposite
+    n_pass = _count_below(ref_keys, row_base + a1, inclusive=False) - bt
+    n_pass //= 2
+    np.maximum(n_pass, 0, out=n_pass)
     bt += 2 * n_pass
     b1 = ref_pos[bt]
     a0 = np.where(n_pass > 0, ref_pos[bt - 1], a0)  # pass modes leave a0 under b2
@@ -132,5 +145,5 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
     value[at + 2], n_bits[at + 2] = code_value[1 - c, run2], code_bits[1 - c, run2]
     per_element = np.zeros(a1.size, np.int64)
     per_element[coded] = n_words
-    row_counts = np.add.reduceat(per_element, np.cumsum(counts) - counts)
+    row_counts = np.add.reduceat(per_element, start)
     return RowWords(rows, row_counts, value, n_bits)
