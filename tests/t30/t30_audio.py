@@ -33,18 +33,18 @@ class Steppable(Protocol):
 
 
 def run_call(caller: Steppable, answerer: Steppable, *, channel: Channel | None = None,
-             limit_s: float = 300.0) -> float:
+             limit_s: float = 300.0, block: int = BLOCK) -> float:
     """Run the call; return the line time in seconds when both ended (or the limit)."""
-    a_out = np.zeros(BLOCK, np.int16)
-    b_out = np.zeros(BLOCK, np.int16)
-    n_blocks = int(limit_s * 8000 / BLOCK)
+    a_out = np.zeros(block, np.int16)
+    b_out = np.zeros(block, np.int16)
+    n_blocks = int(limit_s * 8000 / block)
     for i in range(n_blocks):
         to_b = channel(a_out, 0) if channel else a_out
         to_a = channel(b_out, 1) if channel else b_out
         a_out = caller.step(to_a)
         b_out = answerer.step(to_b)
         if caller.done and answerer.done:
-            return (i + 1) * BLOCK / 8000
+            return (i + 1) * block / 8000
     return limit_s
 
 

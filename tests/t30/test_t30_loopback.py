@@ -122,3 +122,15 @@ def test_cancel_mid_call() -> None:
         if tx.done:
             break
     assert tx.result is not None and tx.result.code is ResultCode.CANCELLED
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("block", [37, 1000])
+def test_any_block_size_works(block: int) -> None:
+    need("v29")
+    pages = sample_pages(1, rows=60, seed=block)
+    tx = Terminal("send", pages, ecm=True, modems=("v29",))
+    rx = Terminal("receive", ecm=True, modems=("v29",))
+    run_call(tx, rx, limit_s=150, block=block)
+    assert tx.result is not None and tx.result.ok, tx.result
+    assert pages_equal(rx.received_pages, pages)

@@ -93,7 +93,7 @@ def test_pyfax_receives_from_spandsp(modem: str, ecm: bool) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("modem", "ecm"), [("v17", True), ("v29", False)])
+@pytest.mark.parametrize(("modem", "ecm"), CASES)
 def test_noisy_g711_line_both_ways(modem: str, ecm: bool) -> None:
     pages = sample_pages(1, rows=150, seed=3)
     ours, _theirs, got = send_to_spandsp(pages, ecm=ecm, modem=modem, channel=noisy_line(1))

@@ -113,7 +113,7 @@ events = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.booleans(), st.lists(events, max_size=40))
 def test_no_input_sequence_crashes_a_session(calling: bool, seq: list[object]) -> None:
     s = new(calling)

@@ -40,12 +40,20 @@ from pyfax.t30.events import (
     TxDone,
 )
 from pyfax.t30.fcf import CONTROL_FINAL, FCF
-from pyfax.t30.frames import Frame, Ident, Received, Simple, decode_frame, encode_frame
+from pyfax.t30.frames import (
+    Frame,
+    Ident,
+    Received,
+    Simple,
+    decode_frame,
+    describe,
+    encode_frame,
+)
 from pyfax.t30.params import Compression, Modem, Resolution, Timer
 from pyfax.t30.result import CallResult, ResultCode
 from pyfax.t30.states import IGNORED, TRANSITIONS, Input, Key, Phase, State
 
-__all__ = ["Core", "Settings", "describe"]
+__all__ = ["Core", "Settings"]
 
 log = logging.getLogger("pyfax.t30")
 
@@ -379,28 +387,3 @@ _EVENT_KEYS: dict[type, Input] = {
 
 def _key_name(key: Key) -> str:
     return key.name if isinstance(key, FCF) else key.value
-
-
-def describe(frame: Frame) -> str:
-    """A readable one-line rendering of a frame, fields decoded.
-
-    >>> from pyfax.t30.frames import Ppr
-    >>> describe(Ppr.from_missing({3, 4}))
-    'PPR(missing=[3, 4])'
-    """
-    parts = []
-    for name in getattr(frame, "__slots__", ()):
-        value = getattr(frame, name)
-        if name == "fcf":
-            continue
-        if name == "bitmap":
-            parts.append(f"missing={sorted(frame.missing())}")  # type: ignore[union-attr]
-        elif isinstance(value, bytes):
-            parts.append(f"{name}=<{len(value)} octets>")
-        elif isinstance(value, FCF):
-            parts.append(f"{name}={value.name}")
-        elif name in ("caps", "params"):
-            parts.append(str(value))
-        else:
-            parts.append(f"{name}={value}")
-    return f"{frame.fcf.name}({', '.join(parts)})" if parts else frame.fcf.name

@@ -40,6 +40,7 @@ __all__ = [
     "Received",
     "Simple",
     "decode_frame",
+    "describe",
     "encode_frame",
 ]
 
@@ -282,3 +283,27 @@ def _decode_ctc(fif: bytes) -> Ctc:
     except FrameDecodeError as exc:
         raise FrameDecodeError(f"CTC: {exc}") from exc
     return Ctc(params.modem_rate)
+
+
+def describe(frame: Frame) -> str:
+    """A readable one-line rendering of a frame, fields decoded.
+
+    >>> describe(Ppr.from_missing({3, 4}))
+    'PPR(missing=[3, 4])'
+    """
+    parts = []
+    for name in getattr(frame, "__slots__", ()):
+        value = getattr(frame, name)
+        if name == "fcf":
+            continue
+        if name == "bitmap":
+            parts.append(f"missing={sorted(frame.missing())}")  # type: ignore[union-attr]
+        elif isinstance(value, bytes):
+            parts.append(f"{name}=<{len(value)} octets>")
+        elif isinstance(value, FCF):
+            parts.append(f"{name}={value.name}")
+        elif name in ("caps", "params"):
+            parts.append(str(value))
+        else:
+            parts.append(f"{name}={value}")
+    return f"{frame.fcf.name}({', '.join(parts)})" if parts else frame.fcf.name

@@ -12,9 +12,10 @@ in :mod:`._receiver`) picks the next state. Nothing here reads a clock.
 
 from __future__ import annotations
 
-from pyfax.t30._core import Settings, describe
+from pyfax.t30._core import Settings
 from pyfax.t30._receiver import ReceiverMixin
 from pyfax.t30._sender import SenderMixin
+from pyfax.t30.frames import describe
 from pyfax.t30.states import State
 
 __all__ = ["Session", "Settings", "describe"]
