@@ -21,6 +21,7 @@ sums, so the whole page is coded without a loop over rows or elements.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pyfax.t4._changes import Changes
 from pyfax.t4._runcodes import run_codes
@@ -28,6 +29,7 @@ from pyfax.t4._tables import MODE_BITS, MODE_VALUE, Mode
 from pyfax.t4._words import Ints, RowWords, segment_index
 
 _SENTINELS = 3
+Int32s = NDArray[np.int32]
 # Up to 8 pass codes share a word with the mode code (8 x 4 + 7 bits), so a
 # row's first word leaves room for the EOL, tag bit and fill in front of it.
 _PASSES_IN_MODE_WORD = 8
@@ -37,7 +39,7 @@ _PASS_RUNS = np.array([int("1" * n or "0", 16) for n in range(9)], dtype=np.uint
 
 def _with_sentinels(
     changes: Changes, rows: Ints, n_sentinels: int, stride: int
-) -> tuple[Ints, Ints, Ints]:
+) -> tuple[Int32s, Int32s, Ints]:
     """The changes of ``rows`` (-1: a white line), each row followed by sentinels.
 
     Returns (positions, sort keys ``slot_row * stride + position``, row offsets),
@@ -55,7 +57,7 @@ def _with_sentinels(
     return positions, keys, offsets
 
 
-def _count_below(keys: Ints, queries: Ints, inclusive: bool) -> Ints:
+def _count_below(keys: Int32s, queries: Int32s, inclusive: bool) -> Ints:
     """For sorted ``queries``: how many ``keys`` are < (or <=) each one.
 
     Both arrays are sorted, so a stable sort of the two together (a merge,
