@@ -163,3 +163,21 @@ def test_light_and_dark_patches_of_a_photo_stay_halftoned(inputs: SimpleNamespac
     assert 0.8 < dark < 1.0 and 0.0 < light < 0.2  # dotted, not solid
     tiles = out[: 640 // TILE_PX * TILE_PX].reshape(20, TILE_PX, 20, TILE_PX).mean(axis=(1, 3))
     assert ((tiles > 0) & (tiles < 1)).mean() > 0.95
+
+
+def test_big_photo_is_kept_only_as_large_as_the_page_needs(inputs: SimpleNamespace) -> None:
+    from pyfax.compose._compose import Checker, Limits
+    from pyfax.compose._geometry import Paper
+
+    img = Image.radial_gradient("L").resize((4000, 3000)).convert("RGB")  # cheap to make
+    img.paste((0, 0, 0), (0, 0, 4000, 40))  # a black band along the top edge
+    data = inputs.encode(img, "JPEG", dpi=(300, 300))
+    checker = Checker(Paper.A4, Limits(), picture_px=2292)
+    checker.attachment(("big.jpg", data))
+    kept = checker.sources[0].frames[0]  # type: ignore[attr-defined]
+    assert max(kept.size_px) <= 2292 and max(kept.size_px) >= 1000
+    assert kept.inches() == pytest.approx((4000 / 300, 3000 / 300), rel=0.01)
+    page = compose(None, [("big.jpg", data)], header=False).pages[0].image
+    top, bottom, left, right = ink_box(page)
+    assert (bottom - top) / 196 > (right - left) / 204  # turned to portrait, fills the page
+    assert page[top:bottom, left:left + 8].mean() > 0.9  # the black band, now at the left

@@ -101,7 +101,8 @@ def compose(
     chosen = paper_for_locale(locale) if paper is None else Paper.parse(paper)
     base = limits if limits is not None else Limits()
     checker = Checker(chosen, Limits(page_limit, base.max_image_pixels,
-                                     base.max_attachment_bytes), tuple(fonts))
+                                     base.max_attachment_bytes), tuple(fonts),
+                      max(page_width_px(chosen, res), page_height_px(chosen, res)))
     checker.body(body, body_format, (("Subject", subject), ("From", sender), ("To", to)),
                  always_body_page)
     for item in attachments:

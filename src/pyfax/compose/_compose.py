@@ -107,6 +107,7 @@ class Checker:
     paper: Paper
     limits: Limits
     fonts: tuple[str, ...] = ()
+    picture_px: int | None = None  # longest page side in pixels: pictures kept no larger
     sources: list[Source] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -163,7 +164,8 @@ class Checker:
             self.add(open_pdf(att.name, att.data, att.password))
         elif found.kind in IMAGE_KINDS or found.kind is Kind.TIFF:
             self.add(open_image(att.name, att.data, max_pixels=self.limits.max_image_pixels,
-                                pages_before=self.pages, page_limit=self.limits.page_limit))
+                                pages_before=self.pages, page_limit=self.limits.page_limit,
+                                max_side_px=self.picture_px))
         elif found.kind in (Kind.TEXT, Kind.HTML):
             text = decode_text(att.data) or ""
             blocks = html_blocks(text) if found.kind is Kind.HTML else plain_blocks(

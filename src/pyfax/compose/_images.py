@@ -126,10 +126,17 @@ def _dpi(img: Image.Image) -> tuple[float, float] | None:
     return x, y
 
 
-def _decode(img: Image.Image) -> Frame1:
-    """Decode the current frame into grey or bilevel pixels (raises on bad data)."""
-    if img.format == "JPEG" and img.mode in ("RGB", "YCbCr"):
-        img.draft("L", img.size)  # libjpeg decodes luminance only: faster, same grey
+def _decode(img: Image.Image, max_side_px: int | None = None) -> Frame1:
+    """Decode the current frame into grey or bilevel pixels (raises on bad data).
+
+    A picture larger than the page needs (longest side over ``max_side_px``) is
+    kept at that size: JPEGs are decoded at a reduced DCT scale (``draft``), others
+    box-filtered after decoding, and the declared dpi scaled to match.
+    """
+    full_side = max(img.size)
+    if img.format == "JPEG" and img.mode in ("RGB", "YCbCr", "L"):
+        want = (max_side_px, max_side_px) if max_side_px else img.size
+        img.draft("L", want)  # luminance only, and at most the DCT scale we need
     img.load()
     dpi = _dpi(img)
     if img.mode == "1":
@@ -141,6 +148,13 @@ def _decode(img: Image.Image) -> Frame1:
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(white, rgba)
     grey = img.convert("L") if img.mode != "L" else img
+    if max_side_px and max(grey.size) > max_side_px:
+        f = max_side_px / max(grey.size)
+        grey = grey.resize((max(1, round(grey.width * f)), max(1, round(grey.height * f))),
+                           Image.Resampling.BOX)
+    if dpi is not None:
+        scale = max(grey.size) / full_side
+        dpi = (dpi[0] * scale, dpi[1] * scale)
     return Frame1(np.asarray(grey, dtype=np.uint8).copy(), None, dpi)
 
 
@@ -175,7 +189,8 @@ def _scan_headers(name: str, img: Image.Image, n: int, max_pixels: int) -> list[
 
 
 def open_image(name: str, data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
-               pages_before: int = 0, page_limit: int | None = None) -> ImageSource:
+               pages_before: int = 0, page_limit: int | None = None,
+               max_side_px: int | None = None) -> ImageSource:
     """Check and decode a picture file.
 
     Args:
@@ -184,6 +199,8 @@ def open_image(name: str, data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
         max_pixels: largest pixel count accepted per frame.
         pages_before: pages the message already has before this file.
         page_limit: the message's page limit, checked before frames are decoded.
+        max_side_px: keep pictures no larger than this on their longest side (the
+            page's longest side in pixels is enough); None keeps them whole.
 
     Raises:
         DecompressionBomb: a frame declares more than ``max_pixels`` pixels.
@@ -204,7 +221,7 @@ def open_image(name: str, data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
             frames = []
             for i in range(n):
                 img.seek(i)
-                frames.append(_decode(img))
+                frames.append(_decode(img, max_side_px))
     except Image.DecompressionBombError as exc:
         raise DecompressionBomb(name, f"too many pixels ({exc})") from None
     except UnidentifiedImageError:
