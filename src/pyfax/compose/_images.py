@@ -210,6 +210,7 @@ def open_image(name: str, data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # e.g. "Corrupt EXIF data": harmless
             img = Image.open(io.BytesIO(data))
             n = _frame_count(img)
             if page_limit is not None and pages_before + n > page_limit:
