@@ -100,6 +100,20 @@ def test_header_is_stamped_over_the_top_margin(sample_pdf: bytes) -> None:
     band = round(5.0 / 25.4 * 196)
     assert stamped.pages[0].image[:band].any()
     assert np.array_equal(plain.pages[0].image[band:], stamped.pages[0].image[band:])
+    assert stamped.warnings == ()  # the PDF's top margin is blank: nothing is covered
+
+
+def test_header_covering_page_content_is_reported() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_fill_color(0, 0, 0)
+    pdf.rect(20, 1, 100, 3, style="F")  # ink 1-4 mm from the top edge
+    data = bytes(pdf.output())
+    doc = compose(None, [("top.pdf", data)])
+    assert len(doc.warnings) == 1 and "top.pdf page 1" in doc.warnings[0]
+    assert compose(None, [("top.pdf", data)], header=False).warnings == ()
 
 
 def test_encrypted_pdf_needs_its_password(inputs: SimpleNamespace) -> None:

@@ -69,21 +69,30 @@ class Plan:
         return sum(s.n_pages for s in self.sources)
 
 
-def render_plan(plan: Plan, resolution: Resolution) -> list[Page]:
-    """Draw every page of the plan at ``resolution``, header line included."""
+def render_plan(plan: Plan, resolution: Resolution) -> tuple[list[Page], list[str]]:
+    """Draw every page of the plan at ``resolution``, header line included.
+
+    Returns:
+        The pages, and warnings for pages whose own content the header line covers.
+    """
     band_mm = plan.header.band_mm if plan.header is not None else 0.0
     frame = Frame.make(plan.paper, resolution, band_mm)
     total = plan.n_pages
     header_fonts = Measurer()
     pages: list[Page] = []
+    covered: list[str] = []
     for source in plan.sources:
         for i in range(source.n_pages):
             image = source.render(i, frame, plan.options)
             if plan.header is not None:
+                if image[:frame.header_rows].any():
+                    covered.append(f"{source.name} page {i + 1}")
                 texts = plan.header.texts(plan.now, len(pages) + 1, total)
                 image = stamp(image, render_header(plan.header, texts, frame, header_fonts))
             pages.append(Page(image, resolution, plan.paper, source.name))
-    return pages
+    warnings = [f"the header line covers content in the top {band_mm:g} mm of "
+                f"{', '.join(covered)}"] if covered else []
+    return pages, warnings
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,8 +115,8 @@ class Document:
     @classmethod
     def from_plan(cls, plan: Plan, resolution: Resolution) -> Document:
         """Render a checked plan."""
-        return cls(tuple(render_plan(plan, resolution)), resolution, plan.paper,
-                   plan.warnings, plan)
+        pages, warnings = render_plan(plan, resolution)
+        return cls(tuple(pages), resolution, plan.paper, (*plan.warnings, *warnings), plan)
 
     def __len__(self) -> int:
         return len(self.pages)
