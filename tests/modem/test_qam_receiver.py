@@ -181,3 +181,15 @@ def test_equaliser_handles_line_distortion(modem: str, rate: int) -> None:
     line = channel.echo(np.clip(np.rint(shaped), -32768, 32767).astype(np.int16), 2.0, -12.0)
     res = _classes(modem)[1](rate).rx(line)
     assert np.array_equal(res.bits[:N_BITS], _bits(rate))
+
+
+def test_block_size_independent_through_a_failed_training() -> None:
+    rng = np.random.default_rng(8)
+    noise = (rng.standard_normal(9000) * 3000).astype(np.int16)
+    audio = np.concatenate([noise, _audio("v29", 9600)])
+    whole = _run("v29", 9600, audio, len(audio))
+    assert ModemStatus.TRAINING_FAILED in [e.status for e in whole.events]
+    for block in (7, 160):
+        cut = _run("v29", 9600, audio, block)
+        assert cut.events == whole.events, block
+        assert np.array_equal(cut.bits, whole.bits), block

@@ -44,3 +44,15 @@ def test_spandsp_to_pyfax(rate: int) -> None:
                         ModemStatus.CARRIER_DOWN]
     assert len(res.bits) >= N_BITS
     assert np.array_equal(res.bits[:N_BITS], bits)
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("rate", [4800, 2400])
+def test_spandsp_with_talker_echo_protection_tone(rate: int) -> None:
+    bits = np.random.default_rng(5).integers(0, 2, 4000, dtype=np.uint8)
+    audio = np.concatenate([SpandspTx("v27ter", rate, bits, tep=True).run(),
+                            np.zeros(800, np.int16)])
+    res = V27terReceiver(rate).rx(audio)
+    assert [e.status for e in res.events] == [
+        ModemStatus.CARRIER_UP, ModemStatus.TRAINING_SUCCEEDED, ModemStatus.CARRIER_DOWN]
+    assert np.array_equal(res.bits[:4000], bits)

@@ -39,9 +39,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
+from pyfax.modem._dsp import dbm0_to_rms
 from pyfax.modem._qam_acquire import (
     HISTORY_SYMBOLS,
     SCORE_WINDOW,
+    START_SCORE,
     acquire,
     acquire_needs_samples,
     periodic_score,
@@ -53,7 +55,6 @@ from pyfax.modem.base import Bits, ModemEvent, ModemStatus, RxResult, Samples
 
 __all__ = ["LinearReceiver"]
 
-_SCORE_THRESHOLD = 0.8
 _SEARCH_CHUNK = 64  # T/2 samples scored per step
 _FEED = 4000  # samples appended to the baseband buffer at a time
 
@@ -84,6 +85,8 @@ class LinearReceiver:
         if not -70.0 <= cutoff <= 0.0:
             raise ModemError(f"carrier cutoff {cutoff} dBm0 is outside -70..0 dBm0")
         self._cd = CarrierDetector(cutoff)
+        # Matched-filter power per T/2 sample of a signal 10 dB below the cutoff.
+        self._min_power = 0.1 * (2.0 * dbm0_to_rms(cutoff) / 32768.0) ** 2
         self._bb = BasebandBuffer(self.spec)
         self._plan = profile.new_plan()
         self._block = block_symbols
@@ -174,10 +177,12 @@ class LinearReceiver:
         self._mode = _Mode.IDLE
         self._events.append(ModemEvent(ModemStatus.CARRIER_DOWN, n))
 
-    def _fail(self) -> None:
+    def _fail(self, at_sample: float) -> None:
+        """Report TRAINING_FAILED (once per carrier) at a time taken from the
+        signal, never from how far the caller has fed it."""
         if not self._failed_reported:
             self._failed_reported = True
-            self._events.append(ModemEvent(ModemStatus.TRAINING_FAILED, self._n))
+            self._events.append(ModemEvent(ModemStatus.TRAINING_FAILED, math.floor(at_sample)))
 
     # -- finding and acquiring the training -------------------------------------
 
@@ -203,15 +208,16 @@ class LinearReceiver:
             return True
         hist = np.concatenate([self._search_hist, self._bb.at(times)])
         first_m = m0 + _SEARCH_CHUNK - len(hist)
-        scores = periodic_score(hist) if len(hist) > SCORE_WINDOW + 4 else np.zeros(0)
-        hits = np.flatnonzero(scores >= _SCORE_THRESHOLD)
+        scores = (periodic_score(hist, self._min_power) if len(hist) > SCORE_WINDOW + 4
+                  else np.zeros(0))
+        hits = np.flatnonzero(scores >= START_SCORE)
         self._search_m = m0 + _SEARCH_CHUNK
         self._search_hist = hist[-(SCORE_WINDOW + 4):]
         if hits.size:
             self._acq_start = self._search_origin + self._half * (first_m + int(hits[0]))
             self._mode = _Mode.ACQUIRE
         elif self._search_m > self._search_deadline:
-            self._fail()
+            self._fail(float(times[-1]))
         return True
 
     def _try_acquire(self) -> bool:
@@ -220,17 +226,20 @@ class LinearReceiver:
             return False
         acq = acquire(self._bb, self._acq_start, self.spec, self._plan)
         if acq is None:
-            self._resume_search_after_failure()
+            # Not the training after all (a tone's tail, a partial segment):
+            # look again a little later; the search deadline reports failure.
+            self._resume_search(self._acq_start + self._half * SCORE_WINDOW)  # 16 symbols on
             return True
         self._tracker = Tracker(self.profile, self._plan, acq, self._bb, self._block)
         self._mode = _Mode.TRACK
         return True
 
-    def _resume_search_after_failure(self) -> None:
-        self._fail()
-        skip = self._acq_start + self._half * 2 * len(self._plan.periodic)
-        self._start_search(skip)
-        self._search_deadline = 0  # already reported
+    def _resume_search(self, at_sample: float) -> None:
+        deadline = self._search_deadline
+        origin = self._search_origin
+        self._start_search(at_sample)
+        # Keep the deadline counted from carrier up.
+        self._search_deadline = deadline - round((self._search_origin - origin) / self._half)
 
     # -- tracking -------------------------------------------------------------
 
@@ -247,7 +256,8 @@ class LinearReceiver:
                 self._events.append(ModemEvent(ModemStatus.TRAINING_SUCCEEDED,
                                                math.floor(tracker.t_next)))
             else:
-                self._resume_search_after_failure()
+                self._fail(tracker.t_next)
+                self._resume_search(tracker.t_next)
                 return True
         if was_trained and len(bits):
             self._bits.append(bits)
