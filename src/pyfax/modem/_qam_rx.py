@@ -20,6 +20,14 @@ How it works:
     * descramble the line bits; the ``ones_symbols`` of scrambled ones after
       the known symbols must come out as ones, or training failed.
 
+Status events: CARRIER_UP and CARRIER_DOWN from the detector;
+TRAINING_SUCCEEDED when the ones check passes (data bits follow, the first
+one exactly after the ones); TRAINING_FAILED, once per carrier, when no
+training is found within about twice its length after carrier up, or the
+ones check fails. The search goes on after a failure, so a training that
+comes later on the same carrier (after noise, a tone, talker-echo
+protection) is still received.
+
 Hooks: a modem supplies a ``ModemProfile`` (``_qam_spec``): its spec, its
 training plan, its symbol encoder/decider and its scrambler. Nothing else
 here is modem-specific.
