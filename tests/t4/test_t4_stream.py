@@ -156,3 +156,13 @@ def test_bad_options_raise_encode_error() -> None:
         t4.encode(page, "MH", min_bits_per_line=-1)
     with pytest.raises(T4Error):
         t4.encode(page, "G5")
+
+
+@pytest.mark.parametrize("scheme", ["MH", "MR"])
+def test_min_bits_pads_the_last_line_before_rtc(scheme: str) -> None:
+    page = np.zeros((1, 2432), bool)
+    page[0, -3:] = True  # a short line; its fill goes before RTC's first EOL
+    data = t4.encode(page, scheme, min_bits_per_line=1000)
+    ends = eol_ends(bits(data))
+    assert ends[1] - ends[0] >= 1000
+    assert np.array_equal(t4.decode(data, 2432, scheme), page)

@@ -164,7 +164,7 @@ def _decode_one_line(s: Stream, page: _Page, start: int, stop: int, one_d: bool)
     except LineError as e:
         page.damage(e.reason, e.bit_offset)
         return
-    if end > stop or not s.zeros_between(end, stop):
+    if end > stop or not s.zeros_span(end, stop):
         page.damage("line does not end where the next EOL starts", end)
         return
     page.add(line, start)
@@ -180,7 +180,7 @@ def _decode_mmr(s: Stream, page: _Page) -> tuple[bool, int]:
                 return True, p + 2 * EOL_BITS
             page.damage("EOL inside an MMR page that is not EOFB", p)
             return False, s.n_bits
-        if s.zeros_between(p, s.n_bits + 1):
+        if win[p] == 0 and s.zeros_between(p, s.n_bits + 1):
             return False, s.n_bits
         try:
             line, p = decode_2d(win, p, page.width_px, page.reference())

@@ -139,7 +139,8 @@ def _pack_eol_page(
     if tags is not None:
         head_value |= np.append(tags, np.ones(RTC_EOLS, np.int64)).astype(np.uint64)
     head_bits_all = fill + head_bits
-    if n_rows and int((first_bits + head_bits_all[:n_rows]).max()) > 64:
+    longest = int((first_bits + head_bits_all[:n_rows]).max(initial=0))
+    if max(longest, int(head_bits_all[n_rows:].max())) > 64:
         return _pack_eol_page_loose(parts, head_value, head_bits, fill, n_rows)
     # Fast path: each row's EOL (with tag bit and fill) joins its first word.
     value = np.concatenate((value, head_value[n_rows:]))

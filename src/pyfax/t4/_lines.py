@@ -17,6 +17,7 @@ from pyfax.t4._tables import BLACK_RUNS, MODES, WHITE_RUNS, WINDOW_BITS, Mode
 
 _SENTINEL_COUNT = 3
 _V0_ENTRY = int(Mode.V0) << 4 | 1
+_TERMINATING_END = 64 << 4  # table entries below this are terminating codes
 # Leading one bits of each window: that many V0 codes follow each other.
 _LEADING_ONES = [
     next((n for n in range(WINDOW_BITS) if not (w >> (WINDOW_BITS - 1 - n)) & 1), WINDOW_BITS)
@@ -92,6 +93,7 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
     changes: list[int] = []
     append = changes.append
     modes, leading_ones = MODES, _LEADING_ONES
+    white, black = WHITE_RUNS, BLACK_RUNS
     n_real = len(ref) - _SENTINEL_COUNT
     a0, colour, i = -1, 0, 0
     while True:
@@ -131,10 +133,21 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
             a0 = ref[i + 1]
             if a0 >= width_px:
                 raise LineError("pass mode past the end of the line", p)
-        else:  # horizontal: two runs, a0a1 then a1a2
-            run1, p = _run(win, p, BLACK_RUNS if colour else WHITE_RUNS)
-            run2, p = _run(win, p, WHITE_RUNS if colour else BLACK_RUNS)
-            a1 = max(a0, 0) + run1
+        else:  # horizontal: two runs, a0a1 then a1a2; most are one terminating code
+            first, second = (black, white) if colour else (white, black)
+            e = first[win[p]]
+            if 0 <= e < _TERMINATING_END:
+                run1 = e >> 4
+                p += e & 15
+            else:
+                run1, p = _run(win, p, first)
+            e = second[win[p]]
+            if 0 <= e < _TERMINATING_END:
+                run2 = e >> 4
+                p += e & 15
+            else:
+                run2, p = _run(win, p, second)
+            a1 = (a0 if a0 > 0 else 0) + run1
             a2 = a1 + run2
             if (a1 <= a0 and a0 >= 0) or a2 > width_px or (a2 == a1 and a1 < width_px):
                 raise LineError("horizontal mode runs do not fit the line", p)

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.t4._bits import windows
+from pyfax.t4._tables import WINDOW_BITS
 from pyfax.t4._words import Ints
 
 PAD_BITS = 32
@@ -54,6 +55,13 @@ class Stream:
         byte = at >> 3
         count = self._ones_before_byte[byte] + _POPCOUNT[self._bytes[byte] >> (8 - (at & 7))]
         return np.asarray(count, np.int64)
+
+    def zeros_span(self, start: int, stop: int) -> bool:
+        """Whether bits [start, stop) are all zero, for one span (start <= stop)."""
+        n = stop - start
+        if n <= WINDOW_BITS:
+            return n >= 0 and (self.win_list[start] >> (WINDOW_BITS - n)) == 0
+        return bool(self.zeros_between(start, stop))
 
     def zeros_between(self, start: Ints | int, stop: Ints | int) -> NDArray[np.bool_]:
         """Whether bits [start, stop) are all zero (elementwise)."""
