@@ -200,3 +200,33 @@ class StateFault:
         if self.mode == "mute":
             return np.zeros_like(x)
         return ch.awgn(x, None, self._rng, noise_dbm0=-12.0)
+
+
+@dataclass
+class EchoLine:
+    """Each side also hears its own signal back, ``delay_ms`` late and ``level_db`` down
+    (a talker echo, as a 2-wire/4-wire hybrid returns it); ``delay_ms`` >= one block."""
+
+    delay_ms: float
+    level_db: float = -12.0
+
+    def __post_init__(self) -> None:
+        self._history: list[list[np.ndarray]] = [[], []]
+
+    def __call__(self, x: np.ndarray, direction: int) -> np.ndarray:
+        # x is what side ``direction`` sent; the other side hears it plus its own echo.
+        listener = 1 - direction
+        own = self._history[listener]
+        n_delay = round(self.delay_ms * 8)
+        past = np.concatenate(own) if own else np.zeros(0, np.int16)
+        start = len(past) - n_delay
+        echo = np.zeros(len(x), np.float64)
+        if start + len(x) > 0 and len(past):
+            seg = past[max(start, 0):max(start, 0) + len(x)]
+            off = max(0, -start)
+            echo[off:off + len(seg)] = seg
+        self._history[direction].append(x.copy())
+        if len(self._history[direction]) > 400:
+            del self._history[direction][:200]
+        y = x.astype(np.float64) + echo * 10 ** (self.level_db / 20)
+        return np.clip(np.round(y), -32768, 32767).astype(np.int16)

@@ -134,3 +134,29 @@ def test_any_block_size_works(block: int) -> None:
     run_call(tx, rx, limit_s=150, block=block)
     assert tx.result is not None and tx.result.ok, tx.result
     assert pages_equal(rx.received_pages, pages)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("delay_ms", "ecm"), [(1000.0, False), (1000.0, True)])
+def test_talker_echo_of_our_own_frames_is_ignored(delay_ms: float, ecm: bool) -> None:
+    # The caller misses the first DIS, so the answerer hears only the echo of its
+    # own DIS: taken for a remote DIS it would end the call (two answerers).
+    from t30_audio import EchoLine
+    need("v29")
+    pages = sample_pages(2, rows=60, seed=31)
+    tx = Terminal("send", pages, ecm=ecm, modems=("v29",))
+    rx = Terminal("receive", ecm=ecm, modems=("v29",))
+    echo = EchoLine(delay_ms, -30.0)  # a long (satellite) echo, 30 dB down
+    t = {"s": 0.0}
+
+    def line(x: np.ndarray, direction: int) -> np.ndarray:
+        if direction == 0:
+            t["s"] += len(x) / 8000
+        y = echo(x, direction)
+        return np.zeros_like(y) if direction == 1 and t["s"] < 5.5 else y
+
+    run_call(tx, rx, channel=line, limit_s=150)
+    assert any("echo of our own" in ln for ln in rx.session.trace)
+    assert tx.result is not None and tx.result.ok, tx.result
+    assert rx.result is not None and rx.result.ok, rx.result
+    assert pages_equal(rx.received_pages, pages)

@@ -142,6 +142,7 @@ class Core:
         self._start_s = 0.0
         self._trace: list[str] = []
         self._message: list[Received] = []
+        self._sent: frozenset[bytes] = frozenset()  # our last V.21 frames, to spot echoes
         self._rx: Received | None = None
         self._event: Event | None = None
         self._bad_final = False
@@ -255,6 +256,9 @@ class Core:
         return out
 
     def _on_frame(self, event: FrameReceived) -> None:
+        if event.crc_ok and bytes(event.data) in self._sent:
+            self._log(f"ignored the echo of our own {event.data[2:3].hex()} frame")
+            return
         self.progress.heard_frames += 1
         received = None
         if event.crc_ok:
@@ -301,8 +305,10 @@ class Core:
         x_bit = self.settings.calling
         for f in frames:
             self._log(f"tx {describe(f)}")
-        return SendFrames(tuple(encode_frame(f, x_bit=x_bit, final=i == len(frames) - 1)
-                                for i, f in enumerate(frames)))
+        out = SendFrames(tuple(encode_frame(f, x_bit=x_bit, final=i == len(frames) - 1)
+                               for i, f in enumerate(frames)))
+        self._sent = frozenset(out.frames)
+        return out
 
     def _command(self, first: list[Action], timer: Timer | None,
                  repeat: list[Action] | None = None) -> None:
