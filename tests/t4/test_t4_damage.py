@@ -161,3 +161,11 @@ def test_fuzz_only_returns_or_raises_decode_error(
             assert all(0 <= d < image.shape[0] for d in report.damaged_lines)
             outcomes["damaged" if report.damaged_lines else "ok"] += 1
     assert min(outcomes.values()) > 50, outcomes  # the mutations reach every path
+
+
+@pytest.mark.parametrize(("data", "width"), [(b"\x00", 0), (b"\x00", 10**6), ("text", 1728)])
+def test_misuse_raises_t4_error(data: object, width: int) -> None:
+    from pyfax.errors import T4Error
+
+    with pytest.raises(T4Error):
+        t4.decode(data, width, "MH")  # type: ignore[arg-type]

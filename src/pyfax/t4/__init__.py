@@ -4,6 +4,14 @@ Pages are 2-D numpy bool arrays, True = black. Streams are bytes, first bit
 in the MSB (TIFF FillOrder 1) unless ``bit_order="lsb"`` (line order, as a
 modem sends them).
 
+Where the stream differs from libtiff's for the same options (the rest is
+bit for bit the same; ``tests/t4/test_t4_libtiff.py`` proves it): pyfax ends
+MH/MR pages with RTC (T.4 clause 4.1.4; MR's with tag bits 1), libtiff 4.5
+writes none in TIFF strips (older versions wrote tag bits 0 when the row count
+was not a multiple of K); with ``byte_align_eol`` pyfax aligns RTC's EOLs too;
+pyfax takes MR's K as a parameter, libtiff derives it from the resolution.
+The decoder accepts all of these variants.
+
 >>> import numpy as np
 >>> page = np.zeros((4, 1728), dtype=bool); page[1:3, 100:200] = True
 >>> all((decode(encode(page, scheme=s), 1728, scheme=s) == page).all() for s in Scheme)
@@ -20,6 +28,7 @@ from pyfax.t4._types import BitOrder, DecodeReport, Page, Scheme, TiffPage
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
+    "MAX_DECODE_WIDTH_PX",
     "BitOrder",
     "DecodeReport",
     "Page",
@@ -34,6 +43,8 @@ __all__ = [
 
 DEFAULT_MAX_ROWS = 32768
 """Longest page the decoders accept (rows); A4 at 400 dpi is 4677 rows."""
+MAX_DECODE_WIDTH_PX = 16384
+"""Widest line the decoders accept (T.4's widest, A3 at 1200 dpi, is 14592)."""
 
 
 def encode(
@@ -144,8 +155,10 @@ def decode_report(
         T4DecodeError: the page is longer than ``max_rows`` (or, with
             ``strict``, any fault).
     """
-    if width < 1:
-        raise T4Error(f"width must be at least 1 pixel, not {width}")
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise T4Error(f"coded data must be bytes, not {type(data).__name__}")
+    if not 1 <= width <= MAX_DECODE_WIDTH_PX:
+        raise T4Error(f"width must be 1 to {MAX_DECODE_WIDTH_PX} pixels, not {width}")
     return decode_stream(
         bytes(data), width, Scheme.parse(scheme), strict, BitOrder.parse(bit_order), max_rows
     )
