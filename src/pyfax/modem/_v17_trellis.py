@@ -29,6 +29,7 @@ from pyfax.modem._v17_tables import CONV_NEXT_STATE
 __all__ = ["V17_TRELLIS", "SubsetSlicer", "TrellisEncoder", "TrellisSpec", "differential_decode"]
 
 N_STATES = 8
+_SUBSETS = np.arange(N_STATES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,5 +130,6 @@ class SubsetSlicer:
         diff = z[:, None, None] - self.points[None, :, :]
         d2 = diff.real**2 + diff.imag**2
         k = d2.argmin(axis=2)
-        rows = np.arange(N_STATES)
-        return np.take_along_axis(d2, k[:, :, None], axis=2)[:, :, 0], self.codes[rows, k]
+        n = k.size
+        nearest = d2.reshape(n, -1)[np.arange(n), k.reshape(n)]
+        return nearest.reshape(k.shape), self.codes[_SUBSETS, k]

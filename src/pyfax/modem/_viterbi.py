@@ -32,7 +32,7 @@ from pyfax.modem._v17_trellis import TrellisSpec
 
 __all__ = ["TRACE_EVERY", "ViterbiStreamDecoder"]
 
-TRACE_EVERY = 16
+TRACE_EVERY = 32
 """Symbols between trace-backs, counted from the start of the stream."""
 
 _UNREACHABLE = 1e9
@@ -142,9 +142,18 @@ class ViterbiStreamDecoder:
         self.path_metric = pm
         return np.asarray(out, dtype=np.int64)
 
-    def _trace_back(self, pm: list[float], out: list[int]) -> None:
-        """Release, oldest first, the symbols at least ``depth`` old."""
-        release_to = self.n_symbols - self.depth
+    def flush(self) -> NDArray[np.int64]:
+        """Release every symbol still held, along the best path (end of the stream)."""
+        out: list[int] = []
+        self._trace_back(self.path_metric, out, release_to=self.n_symbols)
+        return np.asarray(out, dtype=np.int64)
+
+    def _trace_back(self, pm: list[float], out: list[int], release_to: int | None = None
+                    ) -> None:
+        """Release, oldest first, the symbols at least ``depth`` old (or up to
+        ``release_to``)."""
+        if release_to is None:
+            release_to = self.n_symbols - self.depth
         if release_to <= self._n_out:
             return
         state = pm.index(min(pm))

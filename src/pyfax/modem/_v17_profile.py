@@ -1,0 +1,138 @@
+"""V.17 as a profile of the shared linear-modem framework (``_qam_spec``).
+
+What it implements: the hooks that let :class:`~pyfax.modem._qam_rx.LinearReceiver`
+(and :class:`~pyfax.modem._qam_tx.LinearTransmitter`) run V.17 (§2.3, §2.5):
+
+* the training plan, long (segment 1 ABAB as the periodic segment, segments
+  2 and 3 as the known symbols) or short (segment 2 of 38 symbols only), then
+  the 48 symbols of segment 4 as the ``ones`` the receiver must decode;
+* the scrambler in its state at segment 4 (it ran through segments 2-3);
+* the encoder: differential plus 8-state convolutional coding to the
+  constellation (:mod:`pyfax.modem._v17_trellis`);
+* the decider: hard decisions from a lookup grid steer the equaliser and the
+  carrier loop (the trellis decisions come too late for them), while the
+  line bits come from the streaming Viterbi decoder, delayed by at least 16
+  symbols, then differential decoding (from 1 after a long train, 0 after a
+  short one, as spandsp's transmitter leaves it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pyfax.errors import ModemError
+from pyfax.modem._qam_spec import (
+    LinearModemSpec,
+    ModemProfile,
+    SymbolDecider,
+    SymbolEncoder,
+    Symbols,
+    TrainingPlan,
+)
+from pyfax.modem._scrambler import Descrambler, Scrambler, ScramblerPoly
+from pyfax.modem._v17_tables import (
+    BITS_PER_SYMBOL,
+    CONSTELLATIONS,
+    DIFF_INIT_LONG,
+    DIFF_INIT_SHORT,
+    SEG4_SYMBOLS,
+    SHUTDOWN_ONES_SYMBOLS,
+)
+from pyfax.modem._v17_training import make_training
+from pyfax.modem._v17_trellis import (
+    V17_TRELLIS,
+    SubsetSlicer,
+    TrellisEncoder,
+    differential_decode,
+)
+from pyfax.modem._viterbi import ViterbiStreamDecoder
+from pyfax.modem.base import Bits
+
+__all__ = ["v17_profile"]
+
+
+VITERBI_DEPTH = 16
+"""Minimum decision delay; V.17's 32-symbol tail of ones flushes it."""
+
+_GRID_HALF = 12.0
+_GRID_STEP = 0.25
+_GRID_N = int(2 * _GRID_HALF / _GRID_STEP)
+
+
+def _slice_grid(points: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    """The nearest point to the centre of every cell of a 0.25-wide grid."""
+    c = (np.arange(_GRID_N) + 0.5) * _GRID_STEP - _GRID_HALF
+    cells = c[:, None] + 1j * c[None, :]
+    nearest = np.abs(cells[:, :, None] - points[None, None, :]).argmin(axis=2)
+    return np.asarray(points[nearest])
+
+
+class _Encoder:
+    def __init__(self, bit_rate: int, diff: int) -> None:
+        self._bps = BITS_PER_SYMBOL[bit_rate]
+        self._points = CONSTELLATIONS[bit_rate]
+        self._trellis = TrellisEncoder(diff)
+
+    def encode(self, line_bits: Bits) -> Symbols:
+        groups = np.asarray(line_bits, np.int64).reshape(-1, self._bps)
+        q = groups @ (1 << np.arange(self._bps, dtype=np.int64))
+        out: Symbols = self._points[self._trellis.encode(q)]
+        return out
+
+
+class _Decider:
+    def __init__(self, bit_rate: int, diff: int) -> None:
+        self._bps = BITS_PER_SYMBOL[bit_rate]
+        self._points = CONSTELLATIONS[bit_rate]
+        self._slicer = SubsetSlicer(self._points)
+        self._grid = _slice_grid(self._points)
+        self._viterbi = ViterbiStreamDecoder(V17_TRELLIS, VITERBI_DEPTH)
+        self._viterbi.reset(start_state=0)  # the encoder starts segment 4 in state 0
+        self._diff = diff
+
+    def _line_bits(self, codes: NDArray[np.int64]) -> Bits:
+        q, self._diff = differential_decode(codes, self._diff)
+        return ((q[:, None] >> np.arange(self._bps)) & 1).astype(np.uint8).reshape(-1)
+
+    def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
+        ix = np.minimum(np.maximum(((z.real + _GRID_HALF) / _GRID_STEP).astype(np.int64), 0),
+                        _GRID_N - 1)
+        iy = np.minimum(np.maximum(((z.imag + _GRID_HALF) / _GRID_STEP).astype(np.int64), 0),
+                        _GRID_N - 1)
+        refs: Symbols = self._grid[ix, iy]
+        return refs, self._line_bits(self._viterbi.decode(*self._slicer(z)))
+
+    def flush(self) -> Bits:
+        return self._line_bits(self._viterbi.flush())
+
+
+def v17_profile(bit_rate: int, *, short: bool = False) -> ModemProfile:
+    """V.17 at ``bit_rate`` with a long (or short) train, for the shared framework.
+
+    Raises:
+        ModemError: for a rate V.17 does not have.
+    """
+    if bit_rate not in BITS_PER_SYMBOL:
+        raise ModemError(f"V.17 has no {bit_rate} bit/s mode (7200/9600/12000/14400)")
+    training = make_training(short)
+    spec = LinearModemSpec(
+        name="V.17", bit_rate_bps=bit_rate, carrier_hz=1800, baud=2400,
+        bits_per_symbol=BITS_PER_SYMBOL[bit_rate], rolloff=0.25, tx_span_symbols=9,
+        rx_span_symbols=8, mean_symbol_power=40.0)
+    plan = TrainingPlan(silence_symbols=0, periodic=training.symbols[:training.seg1_len],
+                        known=training.symbols[training.seg1_len:],
+                        ones_symbols=SEG4_SYMBOLS, tail_symbols=SHUTDOWN_ONES_SYMBOLS)
+    diff = DIFF_INIT_SHORT if short else DIFF_INIT_LONG
+    register = training.register
+
+    def encoder() -> SymbolEncoder:
+        return _Encoder(bit_rate, diff)
+
+    def decider() -> SymbolDecider:
+        return _Decider(bit_rate, diff)
+
+    return ModemProfile(
+        spec=spec, new_plan=lambda: plan, new_encoder=encoder, new_decider=decider,
+        new_scrambler=lambda: Scrambler(ScramblerPoly.V29_V17, register=register),
+        new_descrambler=lambda: Descrambler(ScramblerPoly.V29_V17, register=register))
