@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from delivery.fakes_delivery import (
     ScriptedBackend,
+    ScriptedTerminal,
+    SilentCall,
     TerminalScript,
     failed,
     funded_ledger,
@@ -171,3 +174,42 @@ def test_run_until_idle_without_wait_leaves_retries_queued(tmp_path: Path) -> No
     assert job.state is JobState.RETRYING and job.attempts_made == 1
     assert job.next_due_s == pytest.approx(rig.clock.now() + 120)
     assert rig.clock.slept_s == []
+
+
+class _StallingCall(SilentCall):
+    """Freezes the worker for longer than its lease after 2 s of line time."""
+
+    def __init__(self, clock: FakeClock, store: JobStore, thief: list[object]) -> None:
+        super().__init__()
+        self.clock, self.store, self.thief = clock, store, thief
+
+    def exchange(self, block: Any) -> Any:
+        if self.n_samples == 16000:
+            self.clock.advance(100)  # the process stalls; its lease runs out
+            self.thief.append(self.store.claim("thief", now_s=self.clock.now(), lease_s=60))
+        return super().exchange(block)
+
+
+def test_a_worker_that_lost_its_lease_abandons_the_call(tmp_path: Path) -> None:
+    script = TerminalScript([ok()])
+    thief: list[object] = []
+    rig = _setup(tmp_path, ScriptedBackend(), script)
+
+    class Backend:
+        def dial(self, number: str) -> SilentCall:
+            return _StallingCall(rig.clock, rig.store, thief)
+
+    rig.worker.backend = Backend()
+    rig.worker.lease_s = 30
+    script.results[0] = ok()
+    factory = rig.worker.terminal_factory
+
+    def slow_terminal(*args: Any, **kw: Any) -> ScriptedTerminal:
+        factory(*args, **kw)
+        return ScriptedTerminal(ok(), n_blocks=400)  # 8 s of line
+
+    rig.worker.terminal_factory = slow_terminal
+    rig.worker.run_once()
+    assert thief and thief[0] is not None  # the other worker took the job
+    assert rig.store.open_attempt(rig.jid) == 1  # left for the thief to close
+    assert [e.kind for e in rig.ledger.entries("alice")].count(EntryKind.CHARGE) == 0

@@ -245,10 +245,15 @@ class JobStore:
     # --- attempts --------------------------------------------------------------
 
     def open_attempt(self, job_id: int) -> int | None:
-        """The number of an attempt that started and never ended (a crash)."""
-        row = self._db.execute("SELECT n FROM attempts WHERE job_id = ? AND ended_s IS NULL",
-                               (job_id,)).fetchone()
-        return None if row is None else int(row[0])
+        """The number of the first attempt that started and never ended (a crash)."""
+        found = self.open_attempts(job_id)
+        return found[0] if found else None
+
+    def open_attempts(self, job_id: int) -> list[int]:
+        """Every attempt that started and never ended, in order."""
+        rows = self._db.execute("SELECT n FROM attempts WHERE job_id = ? AND ended_s IS NULL "
+                                "ORDER BY n", (job_id,)).fetchall()
+        return [int(r[0]) for r in rows]
 
     def start_attempt(self, job_id: int, *, modems: Sequence[str], now_s: float) -> int:
         """Record the start of the next attempt and mark the job dialling."""

@@ -28,17 +28,22 @@ from typing import Any
 from pyfax.billing import Ledger, TariffTable
 from pyfax.delivery import _billing
 from pyfax.delivery._calls import CallOutcome, CallWatch, make_terminal, run_call
+from pyfax.delivery._pages import StoredPage
 from pyfax.delivery.clock import Clock
 from pyfax.delivery.notices import Notifier, delivered_notice, failed_notice
 from pyfax.delivery.report import AttemptRecord, JobState
 from pyfax.delivery.store import Job, JobStore, StoredMessage
-from pyfax.errors import InsufficientCredit, LineError
+from pyfax.errors import DeliveryError, InsufficientCredit, LineError
 from pyfax.lines.base import Backend
 
 __all__ = ["Worker", "lower_offer"]
 
 DEFAULT_LEASE_S = 60.0
 log = logging.getLogger(__name__)
+
+
+class _LeaseLost(DeliveryError):
+    """Another worker took the job while this one was still calling."""
 
 
 def lower_offer(modems: Sequence[str], ecm: bool, *,
@@ -117,13 +122,15 @@ class Worker:
 
     def _recover(self, job: Job, message: StoredMessage) -> bool:
         """Close what a dead worker left; True when there was something to close."""
-        open_n = self.store.open_attempt(job.id)
-        if open_n is not None:
-            started = self.store.attempts(job.id)[open_n - 1]
-            record = replace(started, code="INTERRUPTED", retryable=True,
-                             text="the sending process stopped during the call, "
-                                  "so the fax was not confirmed")
-            self.store.finish_attempt(job.id, record, now_s=self.clock.now())
+        open_ns = self.store.open_attempts(job.id)
+        if open_ns:
+            for n in open_ns:
+                started = self.store.attempts(job.id)[n - 1]
+                record = replace(started, code="INTERRUPTED", retryable=True,
+                                 text="the sending process stopped during the call, "
+                                      "so the fax was not confirmed")
+                self.store.finish_attempt(job.id, record, now_s=self.clock.now())
+                _billing.release(self.ledger, message.account, _reference(job.id, n))
             self._conclude(job, message, record, retry_now=True)
             return True
         if job.state is JobState.DIALLING and job.attempts_made:
@@ -141,28 +148,14 @@ class Worker:
         pages = self.store.pages(job.message_id)
         n = self.store.start_attempt(job.id, modems=job.modems, now_s=self.clock.now())
         started_s = self.clock.now()
-        reference = _reference(job.id, n)
-        amount = _billing.quote_amount(self.ledger, self.tariffs, message.account, job.e164, pages)
-        try:
-            _billing.hold(self.ledger, message.account, amount, reference)
-        except InsufficientCredit as exc:
-            record = AttemptRecord(n, started_s, "INSUFFICIENT_CREDIT",
-                                   f"not enough credit for this call ({exc})", modems=job.modems)
-            self.store.finish_attempt(job.id, record, now_s=self.clock.now())
-            self._conclude(job, message, record)
+        if not self._hold(job, message, n, started_s, pages):
             return
-        def new_terminal() -> Any:
-            return self.terminal_factory(pages, ident=message.ident, ecm=job.ecm,
-                                         modems=job.modems)
         try:
-            outcome = run_call(self.backend, job.e164, new_terminal,
-                               on_block=self._ticker(job, n, len(pages)))
-        except LineError as exc:  # the backend itself failed: another attempt may work
-            log.warning("job %d attempt %d: line error: %s", job.id, n, exc)
-            outcome = CallOutcome("LINE_ERROR", f"the line could not be used: {exc}",
-                                  retryable=True)
-        log.info("job %d attempt %d to %s: %s (%s), %.1f s of line", job.id, n, job.e164,
-                 outcome.code, outcome.text, outcome.line_time_s)
+            outcome = self._call(job, message, n, pages)
+        except _LeaseLost:
+            log.warning("job %d attempt %d: lease lost to another worker; call abandoned",
+                        job.id, n)
+            return  # the worker that took the job closes this attempt as interrupted
         record = _record(n, started_s, outcome, job)
         if outcome.delivered:
             record = replace(record, cost=_billing.call_cost(
@@ -170,13 +163,49 @@ class Worker:
         self.store.finish_attempt(job.id, record, now_s=self.clock.now())
         self._conclude(job, message, record, outcome=outcome)
 
+    def _hold(self, job: Job, message: StoredMessage, n: int, started_s: float,
+              pages: Sequence[StoredPage]) -> bool:
+        """Hold the quote for attempt ``n``; on too little credit, end the job."""
+        amount = _billing.quote_amount(self.ledger, self.tariffs, message.account, job.e164,
+                                       pages)
+        try:
+            _billing.hold(self.ledger, message.account, amount, _reference(job.id, n))
+        except InsufficientCredit as exc:
+            record = AttemptRecord(n, started_s, "INSUFFICIENT_CREDIT",
+                                   f"not enough credit for this call ({exc})", modems=job.modems)
+            self.store.finish_attempt(job.id, record, now_s=self.clock.now())
+            self._conclude(job, message, record)
+            return False
+        return True
+
+    def _call(self, job: Job, message: StoredMessage, n: int,
+              pages: Sequence[StoredPage]) -> CallOutcome:
+        """Dial and run T.30; a backend failure is a retryable outcome, not a crash."""
+        def new_terminal() -> Any:
+            return self.terminal_factory(pages, ident=message.ident, ecm=job.ecm,
+                                         modems=job.modems)
+
+        try:
+            outcome = run_call(self.backend, job.e164, new_terminal,
+                               on_block=self._ticker(job, n, len(pages)))
+        except LineError as exc:
+            log.warning("job %d attempt %d: line error: %s", job.id, n, exc)
+            outcome = CallOutcome("LINE_ERROR", f"the line could not be used: {exc}",
+                                  retryable=True)
+        log.info("job %d attempt %d to %s: %s (%s), %.1f s of line", job.id, n, job.e164,
+                 outcome.code, outcome.text, outcome.line_time_s)
+        return outcome
+
     def _ticker(self, job: Job, n: int, n_pages: int) -> Callable[[Any, Any, float], None]:
+        """Renews the lease while the call runs (aborting if it was lost), reports progress."""
         last_renew = [self.clock.now()]
 
         def tick(terminal: Any, call: Any, line_time_s: float) -> None:
             now_s = self.clock.now()
             if now_s - last_renew[0] > self.lease_s / 4:
-                self.store.renew(job.id, self.worker_id, now_s=now_s, lease_s=self.lease_s)
+                if not self.store.renew(job.id, self.worker_id, now_s=now_s,
+                                        lease_s=self.lease_s):
+                    raise _LeaseLost
                 last_renew[0] = now_s
             if self.on_progress is not None:
                 self.on_progress(CallWatch(job.e164, n, line_time_s, n_pages, terminal, call))
