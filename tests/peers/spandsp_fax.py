@@ -1,9 +1,10 @@
 """spandsp's audio fax terminal (``fax_state_t``, Debian libspandsp2 0.0.6) through ctypes.
 
 ``SpandspFax(calling=True, tx_tiff=path)`` sends a TIFF; ``SpandspFax(calling=False,
-rx_tiff=path)`` receives into one. ``step(inp) -> out`` is the same block
-interface as :class:`pyfax.t30.Terminal`. ``done`` turns true when spandsp's
-phase E handler has run; ``completion`` is then its ``T30_ERR_*`` code
+rx_tiff=path)`` receives into one; ``all_sizes`` also offers B4 and A3 widths
+and 300/400 dpi. ``step(inp) -> out`` is the block interface of
+:class:`pyfax.t30.Terminal`. ``done`` turns true when spandsp's phase E
+handler has run; ``completion`` is then its ``T30_ERR_*`` code
 (``completion_text`` its name). ``close()`` frees the terminal, which
 completes the received TIFF. ``log`` collects spandsp's own protocol log
 when ``log_level`` is given (5 = flow).
@@ -60,7 +61,8 @@ def _lib() -> ctypes.CDLL:
         lib.t30_get_logging_state.restype = c_void_p
         lib.t30_get_logging_state.argtypes = [c_void_p]
         for name in ("t30_set_ecm_capability", "t30_set_supported_modems",
-                     "t30_set_supported_compressions"):
+                     "t30_set_supported_compressions", "t30_set_supported_image_sizes",
+                     "t30_set_supported_resolutions"):
             getattr(lib, name).argtypes = [c_void_p, c_int]
         lib.t30_set_phase_e_handler.argtypes = [c_void_p, PHASE_E, c_void_p]
         lib.t30_get_transfer_statistics.argtypes = [c_void_p, POINTER(T30Stats)]
@@ -78,7 +80,7 @@ class SpandspFax:
     def __init__(self, *, calling: bool, tx_tiff: str | None = None, rx_tiff: str | None = None,
                  ecm: bool = True, modems: tuple[str, ...] = ("v17", "v29", "v27ter"),
                  compressions: tuple[str, ...] = ("MH", "MR", "MMR"), ident: str = "",
-                 log_level: int | None = None) -> None:
+                 log_level: int | None = None, all_sizes: bool = False) -> None:
         self._lib = _lib()
         self._s = self._lib.fax_init(None, int(calling))
         if not self._s:
@@ -97,6 +99,10 @@ class SpandspFax:
         if rx_tiff:
             self._lib.t30_set_rx_file(self._t30, rx_tiff.encode(), -1)
         self._lib.t30_set_ecm_capability(self._t30, int(ecm))
+        if all_sizes:  # A4, B4 and A3 widths, A4, B4 and unlimited lengths, every resolution
+            self._lib.t30_set_supported_image_sizes(self._t30, 0x07 | 0x10000 | 0x20000 | 0x40000)
+            self._lib.t30_set_supported_resolutions(
+                self._t30, 0x01 | 0x02 | 0x04 | 0x10000 | 0x20000 | 0x40000 | 0x100000 | 0x200000)
         self._lib.t30_set_supported_modems(self._t30, sum(MODEM_BITS[m] for m in modems))
         self._lib.t30_set_supported_compressions(
             self._t30, sum(COMPRESSION_BITS[c] for c in compressions))

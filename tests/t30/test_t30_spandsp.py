@@ -8,6 +8,8 @@ Every call must end with a definite result within the T.30 timer bounds.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from peers.spandsp_fax import SpandspFax
@@ -24,7 +26,7 @@ from t30_audio import (
 )
 
 from pyfax import t4
-from pyfax.t30 import ResultCode, Terminal
+from pyfax.t30 import PaperWidth, Resolution, ResultCode, Terminal, TxPage
 from pyfax.t30.params import Modem
 from pyfax.t30.terminal import available_modems
 
@@ -216,3 +218,35 @@ def test_polling_both_ways(ecm: bool) -> None:
     assert poller.completion == 0, poller.completion_text
     poller.close()
     assert pages_equal([p.image for p in t4.read_tiff(path)], pages)
+
+
+SIZES = [(Resolution.STANDARD, PaperWidth.A4), (Resolution.SUPERFINE, PaperWidth.A4),
+         (Resolution.FINE, PaperWidth.B4), (Resolution.FINE, PaperWidth.A3),
+         (Resolution.R300, PaperWidth.A4), (Resolution.R400, PaperWidth.A4)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("res", "width"), SIZES)
+def test_resolutions_and_widths_both_ways(res: Resolution, width: PaperWidth) -> None:
+    need("v17")
+    image = sample_pages(1, rows=90, seed=13)[0]
+    w = width.width_px(res.x_dpi)
+    page = np.zeros((90, w), dtype=bool)
+    page[:, :min(w, 1728)] = image[:, :min(w, 1728)]
+    page[40:44, w - 200:w - 10] = True  # ink near the right edge of wide pages
+    path = rx_tiff_path()
+    ours = Terminal("send", [TxPage(page, res)], ecm=True)
+    theirs = SpandspFax(calling=False, rx_tiff=path, ecm=True, all_sizes=True)
+    run_call(ours, theirs, limit_s=120)
+    assert ours.result is not None and ours.result.ok, ours.result
+    assert ours.result.resolution is res
+    theirs.close()
+    assert pages_equal([p.image for p in t4.read_tiff(path)], [page])
+    tx_path = os.path.join(os.path.dirname(path), "tx.tif")
+    t4.write_tiff(tx_path, [page], scheme="MR", xres_dpi=res.x_dpi, yres_dpi=res.y_dpi)
+    sender = SpandspFax(calling=True, tx_tiff=tx_path, ecm=False, all_sizes=True)
+    receiver = Terminal("receive", ecm=False)
+    run_call(sender, receiver, limit_s=120)
+    assert receiver.result is not None and receiver.result.ok, receiver.result
+    assert receiver.received_resolutions == [res]
+    assert pages_equal(receiver.received_pages, [page])

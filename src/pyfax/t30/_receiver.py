@@ -44,7 +44,7 @@ from pyfax.t30.frames import (
     Simple,
     decode_frame,
 )
-from pyfax.t30.params import Timer
+from pyfax.t30.params import PaperWidth, Timer
 from pyfax.t30.result import ResultCode
 from pyfax.t30.states import State
 
@@ -93,7 +93,7 @@ class ReceiverMixin(Core):
     def _local_caps(self) -> Capabilities:
         s = self.settings
         return Capabilities(modems=s.modems, can_receive=True, resolutions=s.resolutions,
-                            compressions=s.compressions, ecm=s.ecm)
+                            compressions=s.compressions, ecm=s.ecm, max_width=PaperWidth.A3)
 
     def _send_dis(self) -> None:
         frames: list[Frame] = [Ident(FCF.CSI, self.settings.ident)] if self.settings.ident else []

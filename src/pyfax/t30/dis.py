@@ -170,6 +170,8 @@ class Capabilities:
             "r300": int(Resolution.R300 in res),
             "r400": int(Resolution.R400 in res),
             "metric_preferred": 1,
+            # spandsp drops 300 x 300 and 400 x 400 unless inch-based resolutions are offered
+            "inch_preferred": int(bool({Resolution.R300, Resolution.R400} & res)),
         })
 
     @classmethod
