@@ -74,7 +74,8 @@ def test_receive_over_local_tcp(tmp_path: Path, capsys: pytest.CaptureFixture[st
         port = probe.getsockname()[1]
     argv = [sys.executable, "-c", "import sys; from pyfax.cli import main; sys.exit(main())",
             "receive", "--backend", f"tcp:{port}", "--out", str(tmp_path / "rx"),
-            "--ident", "+32 9 876 5432", "--timeout", "60"]
+            "--ident", "+32 9 876 5432", "--timeout", "60", "--record",
+            str(tmp_path / "rx.wav")]
     receiver = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
     assert receiver.stderr is not None
     listening = receiver.stderr.readline()
@@ -92,6 +93,9 @@ def test_receive_over_local_tcp(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert len(read_tiff(tmp_path / "rx" / "received.tif")) == 1
     assert "+32 9 876 5432" in capsys.readouterr().out  # the receiver's CSI in the report
     assert ledger.balance("default").total < Decimal("25.00")
+    # the answerer's recording: the sender is what it heard (channel 1)
+    assert main(["decode-call", str(tmp_path / "rx.wav"), "--channel", "heard"]) == EXIT_OK
+    assert "result: ok" in capsys.readouterr().out
 
 
 @pytest.mark.slow

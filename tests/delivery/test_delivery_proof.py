@@ -119,7 +119,7 @@ def test_delivered_pixel_exact_over_an_impaired_line(tmp_path: Path) -> None:
     assert all(np.array_equal(a, b) for a, b in zip(got, composed, strict=True))
 
 
-@pytest.mark.parametrize("behaviour", ["drop_mid_page", "reject_after_training"])
+@pytest.mark.parametrize("behaviour", ["drop_mid_page", "out_of_paper"])
 def test_remote_that_drops_the_line_is_retried_and_never_charged(tmp_path: Path,
                                                                  behaviour: str) -> None:
     ledger = funded_ledger(tmp_path)
@@ -183,3 +183,16 @@ def test_worker_killed_mid_call_delivers_once_and_charges_once(tmp_path: Path) -
     composed = save_pages([p.image for p in store.pages(report.message_id)],
                           tmp_path / "composed")
     assert len(received) == len([c for c in composed if c.suffix == ".png"]) == 1
+
+
+def test_line_answered_by_no_fax_machine_fails_with_t1(tmp_path: Path) -> None:
+    ledger = funded_ledger(tmp_path)
+    notifier = ListNotifier()
+    msg = Message(sender="Alice <alice@example.com>", to="<3222345678@fax>", body="x")
+    report = send(msg, account="alice", ledger=ledger, backend=LoopbackBackend("silent"),
+                  notifier=notifier, retry=RetryPolicy(attempts=1), clock=FakeClock())
+    [r] = report.recipients
+    [a] = r.attempts
+    assert r.status == "failed" and a.retryable and "T1" in a.text
+    assert 35 <= a.line_time_s <= 40  # T.30 clause 5.4.3.3: T1 is 35 s +- 5 s
+    assert _charges(ledger) == [] and len(notifier.notices) == 1

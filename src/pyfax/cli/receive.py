@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--ident", default="", help="our identity (CSI)")
     p.add_argument("--no-ecm", action="store_true", help="do not offer ECM")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the call")
+    p.add_argument("--record", type=Path, default=None, metavar="WAV",
+                   help="record the call (channel 0 what we sent, 1 what we heard)")
     p.set_defaults(func=run)
 
 
@@ -39,10 +41,13 @@ def run(args: argparse.Namespace) -> int:
     from pyfax.lines.loopback import save_pages
     from pyfax.lines.pcm import PcmCall, serve_tcp_once
     from pyfax.lines.receive import Received, answer
+    from pyfax.lines.wav import RecordedCall
 
     got: list[Received] = []
 
     def handle(call: Call) -> None:
+        if args.record is not None:
+            call = RecordedCall(call, args.record)
         got.append(answer(call, ident=args.ident, ecm=not args.no_ecm))
 
     kind, _, rest = args.backend.partition(":")

@@ -9,8 +9,9 @@ handle:
 * ``busy`` / ``no_answer``: the call never connects.
 * ``silent``: the line answers but no fax machine speaks (a voice line).
 * ``drop_mid_page``: the remote hangs up once page data flows.
-* ``reject_after_training``: out of paper or memory full: it confirms the
-  training (CFR), then drops the line.
+* ``reject_after_training`` (also ``out_of_paper``, ``memory_full``): it
+  confirms the training (CFR), then drops the line, as a machine out of
+  paper or with a full memory does.
 
 How the remote knows where the call is: when the remote terminal shows its
 T.30 state (``session.state`` of a pyfax terminal), page data flows once it
@@ -55,6 +56,12 @@ class Behaviour(enum.StrEnum):
     SILENT = "silent"
     DROP_MID_PAGE = "drop_mid_page"
     REJECT_AFTER_TRAINING = "reject_after_training"
+    OUT_OF_PAPER = "out_of_paper"  # drops after training, as reject_after_training
+    MEMORY_FULL = "memory_full"  # drops after training, as reject_after_training
+
+
+_DROPS_AFTER_TRAINING = frozenset({Behaviour.REJECT_AFTER_TRAINING, Behaviour.OUT_OF_PAPER,
+                                   Behaviour.MEMORY_FULL})
 
 
 @dataclass
@@ -139,7 +146,7 @@ class LoopbackCall:
 
     def _maybe_drop(self) -> None:
         after_cfr = self._after_cfr()
-        if self.behaviour is Behaviour.REJECT_AFTER_TRAINING and after_cfr \
+        if self.behaviour in _DROPS_AFTER_TRAINING and after_cfr \
                 and self._bursts.silent_n >= _BURST_GAP_N:
             self.remote_hung_up = True
         if self.behaviour is Behaviour.DROP_MID_PAGE and after_cfr \
