@@ -128,3 +128,22 @@ def test_pyfax_short_train_matches_spandsp_short_train_waveform() -> None:
     ours = _burst(14400, bits, short=True, level_dbm0=-14.0).astype(float)[:1700]
     corr = np.dot(theirs, ours) / np.sqrt(np.dot(theirs, theirs) * np.dot(ours, ours))
     assert corr > 0.98
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("rate", [14400, 7200])
+def test_v17_profile_drives_the_shared_transmitter(rate: int) -> None:
+    """The V.17 profile's encoder and plan, through the shared transmitter."""
+    from pyfax.modem._qam_tx import LinearTransmitter
+    from pyfax.modem._v17_profile import v17_profile
+
+    bits = np.random.default_rng(rate + 7).integers(0, 2, 5_000).astype(np.uint8)
+    tx = LinearTransmitter(v17_profile(rate))
+    tx.put_bits(bits)
+    tx.end_of_data()
+    audio = [tx.tx(4000)]
+    while not tx.done:
+        audio.append(tx.tx(4000))
+    rx = SpandspRx("v17", rate)
+    got = rx.run(np.concatenate(audio))
+    assert np.array_equal(got[: bits.size], bits)
