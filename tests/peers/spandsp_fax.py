@@ -62,7 +62,7 @@ def _lib() -> ctypes.CDLL:
         lib.t30_get_logging_state.argtypes = [c_void_p]
         for name in ("t30_set_ecm_capability", "t30_set_supported_modems",
                      "t30_set_supported_compressions", "t30_set_supported_image_sizes",
-                     "t30_set_supported_resolutions"):
+                     "t30_set_supported_resolutions", "t30_set_minimum_scan_line_time"):
             getattr(lib, name).argtypes = [c_void_p, c_int]
         lib.t30_set_phase_e_handler.argtypes = [c_void_p, PHASE_E, c_void_p]
         lib.t30_get_transfer_statistics.argtypes = [c_void_p, POINTER(T30Stats)]
@@ -80,7 +80,8 @@ class SpandspFax:
     def __init__(self, *, calling: bool, tx_tiff: str | None = None, rx_tiff: str | None = None,
                  ecm: bool = True, modems: tuple[str, ...] = ("v17", "v29", "v27ter"),
                  compressions: tuple[str, ...] = ("MH", "MR", "MMR"), ident: str = "",
-                 log_level: int | None = None, all_sizes: bool = False) -> None:
+                 log_level: int | None = None, all_sizes: bool = False,
+                 min_scan_ms: int | None = None) -> None:
         self._lib = _lib()
         self._s = self._lib.fax_init(None, int(calling))
         if not self._s:
@@ -99,6 +100,8 @@ class SpandspFax:
         if rx_tiff:
             self._lib.t30_set_rx_file(self._t30, rx_tiff.encode(), -1)
         self._lib.t30_set_ecm_capability(self._t30, int(ecm))
+        if min_scan_ms is not None:
+            self._lib.t30_set_minimum_scan_line_time(self._t30, min_scan_ms)
         if all_sizes:  # A4, B4 and A3 widths, A4, B4 and unlimited lengths, every resolution
             self._lib.t30_set_supported_image_sizes(self._t30, 0x07 | 0x10000 | 0x20000 | 0x40000)
             self._lib.t30_set_supported_resolutions(

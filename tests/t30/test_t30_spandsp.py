@@ -250,3 +250,39 @@ def test_resolutions_and_widths_both_ways(res: Resolution, width: PaperWidth) ->
     assert receiver.result is not None and receiver.result.ok, receiver.result
     assert receiver.received_resolutions == [res]
     assert pages_equal(receiver.received_pages, [page])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("min_scan_ms", [10, 20, 40])
+def test_minimum_scan_line_time_is_honoured(min_scan_ms: int) -> None:
+    # spandsp asks for a minimum scan line time; our non-ECM lines are padded to it
+    need("v29")
+    pages = [np.zeros((80, 1728), dtype=bool)]  # all-white lines are the shortest
+    pages[0][30:40, 100:300] = True
+    path = rx_tiff_path()
+    ours = Terminal("send", pages, ecm=False, modems=("v29",))
+    theirs = SpandspFax(calling=False, rx_tiff=path, ecm=False, modems=("v29",),
+                        min_scan_ms=min_scan_ms)
+    run_call(ours, theirs, limit_s=120)
+    assert ours.result is not None and ours.result.ok, ours.result
+    assert any(f"scan {min_scan_ms} ms" in ln for ln in ours.result.trace)
+    theirs.close()
+    assert pages_equal([p.image for p in t4.read_tiff(path)], pages)
+    sent = next(ln for ln in ours.result.trace if "tx page 1 (" in ln)
+    octets = int(sent.split("(")[1].split()[0])
+    rate = ours.result.bit_rate or 0
+    assert octets * 8 >= 80 * rate * min_scan_ms / 1000  # every line lasts the minimum
+
+
+@pytest.mark.slow
+def test_ecm_64_octet_frames() -> None:
+    need("v17")
+    pages = sample_pages(1, rows=150, seed=17)
+    path = rx_tiff_path()
+    ours = Terminal("send", pages, ecm=True, ecm_frame_size=64)
+    theirs = SpandspFax(calling=False, rx_tiff=path, ecm=True)
+    run_call(ours, theirs, limit_s=120)
+    assert ours.result is not None and ours.result.ok, ours.result
+    assert any("ECM 64" in ln for ln in ours.result.trace)
+    theirs.close()
+    assert pages_equal([p.image for p in t4.read_tiff(path)], pages)

@@ -84,6 +84,7 @@ class Terminal:
         poll: polling (T.30 §5.3.6.1.3): a receiving terminal calls and asks for
             the remote's document with DTC; a sending terminal answers and
             waits to be polled.
+        ecm_frame_size: octets per ECM frame when sending, 256 or 64.
 
     Raises:
         T30Error: an unknown role, modem or coding, or a page that cannot be sent.
@@ -93,7 +94,8 @@ class Terminal:
                  ident: str = "", ecm: bool = True,
                  modems: Sequence[str] = ("v17", "v29", "v27ter"),
                  compressions: Sequence[str] = ("MMR", "MR", "MH"),
-                 max_rate_bps: int | None = None, poll: bool = False) -> None:
+                 max_rate_bps: int | None = None, poll: bool = False,
+                 ecm_frame_size: int = 256) -> None:
         if role not in ("send", "receive"):
             raise T30Error(f"role must be 'send' or 'receive', not {role!r}")
         try:
@@ -101,11 +103,13 @@ class Terminal:
             comps = frozenset(Compression(c) for c in compressions) | {Compression.MH}
         except ValueError as exc:
             raise T30Error(f"unknown modem or coding: {exc}") from exc
+        if ecm_frame_size not in (64, 256):
+            raise T30Error(f"ECM frames are 64 or 256 octets, not {ecm_frame_size}")
         if role == "send" and not pages:
             raise T30Error("a sending terminal needs at least one page")
         self.role: Role = role
         settings = Settings(calling=(role == "send") != poll, sending=role == "send",
-                            ident=ident, ecm=ecm,
+                            ident=ident, ecm=ecm, ecm_frame_size=ecm_frame_size,
                             modems=available_modems(wanted), compressions=comps,
                             max_rate_bps=max_rate_bps)
         self.session = Session(settings, pages if role == "send" else ())
