@@ -118,3 +118,7 @@ def test_send_options_are_checked() -> None:
         SendOptions(ident="Alice's fax")
     with pytest.raises(DeliveryError):
         SendOptions(modems=("v34",))
+    with pytest.raises(DeliveryError, match="resolution"):
+        SendOptions(resolution="ultra")
+    with pytest.raises(DeliveryError, match="paper"):
+        SendOptions(paper="a5")

@@ -21,7 +21,7 @@ __all__ = ["register"]
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pyfax decode-call``."""
     p = subparsers.add_parser("decode-call", help="replay a call recording through the receiver",
-                              description=__doc__,
+                              description=(__doc__ or "").replace("``", ""),
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("wav", type=Path, help="the recording")
     p.add_argument("--channel", choices=("sent", "heard"), default="sent",

@@ -91,7 +91,7 @@ def demo_pdf() -> bytes:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pyfax demo``."""
     p = subparsers.add_parser("demo", help="send a demo fax over a simulated line",
-                              description=__doc__,
+                              description=(__doc__ or "").replace("``", ""),
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("demo-out"),
                    help="folder for the files (default ./demo-out)")

@@ -22,7 +22,7 @@ __all__ = ["register"]
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pyfax receive``."""
     p = subparsers.add_parser("receive", help="answer one call and receive a fax",
-                              description=__doc__,
+                              description=(__doc__ or "").replace("``", ""),
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--backend", required=True, help="tcp:PORT (127.0.0.1) or stdio")
     p.add_argument("--out", type=Path, required=True, help="folder for the received pages")

@@ -40,7 +40,7 @@ def add_backend_args(p: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pyfax send``."""
     p = subparsers.add_parser("send", help="fax a message to <number@fax> addresses",
-                              description=__doc__,
+                              description=(__doc__ or "").replace("``", ""),
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--to", required=True, help="recipients, comma-separated")
     p.add_argument("--cc", default="", help="copy recipients")

@@ -20,7 +20,7 @@ EXIT_PENDING = 3
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pyfax status``."""
     p = subparsers.add_parser("status", help="show a fax job and its attempts",
-                              description=__doc__,
+                              description=(__doc__ or "").replace("``", ""),
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("job", type=int, help="job id (as printed by pyfax send)")
     p.add_argument("--store", type=Path, default=None, help="job store file")

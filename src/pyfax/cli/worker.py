@@ -22,7 +22,8 @@ __all__ = ["register"]
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pyfax worker``."""
-    p = subparsers.add_parser("worker", help="run queued fax jobs", description=__doc__,
+    p = subparsers.add_parser("worker", help="run queued fax jobs",
+                              description=(__doc__ or "").replace("``", ""),
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ledger", "--db", dest="ledger", type=Path, default=None, help="ledger file")
     p.add_argument("--store", type=Path, default=None, help="job store file")

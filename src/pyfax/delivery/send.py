@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from pyfax.addressing import FaxRecipient, Recipients, parse_recipients
 from pyfax.billing import Ledger, TariffTable
-from pyfax.compose import HeaderLine, compose
+from pyfax.compose import HeaderLine, Paper, Resolution, compose
 from pyfax.delivery._calls import CallWatch
 from pyfax.delivery._pages import StoredPage, as_stored
 from pyfax.delivery.clock import Clock, SystemClock
@@ -74,6 +74,11 @@ class SendOptions:
         unknown = set(self.modems) - set(DEFAULT_MODEMS)
         if not self.modems or unknown:
             raise DeliveryError(f"modems must be among {DEFAULT_MODEMS}, not {self.modems}")
+        try:
+            Resolution.parse(self.resolution)
+            Paper.parse(self.paper)
+        except ValueError as exc:  # compose says which names it knows
+            raise DeliveryError(str(exc)) from None
 
 
 def send(msg: Message, *, account: str, ledger: Ledger, backend: Backend,
