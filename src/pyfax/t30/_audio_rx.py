@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from pyfax.modem import HdlcDeframer, V21Receiver, modem_class
-from pyfax.modem.base import ModemStatus, Samples
+from pyfax.modem.base import SAMPLE_RATE_HZ, ModemStatus, Samples
 from pyfax.t30.events import (
     Event,
     FastCarrierDown,
@@ -36,6 +36,10 @@ __all__ = ["RX_CUTOFF_DBM0", "RxChain"]
 RX_CUTOFF_DBM0 = -43.0
 MAX_TCF_S = 3.0
 """A TCF still going after this long is judged as it stands."""
+MAX_BURST_S = 600.0
+"""A page or ECM burst still going after this long (a carrier that never drops,
+e.g. line noise after the remote hung up) is ended as it stands, so that the
+session's timers take over."""
 
 
 def _fast_receiver(rate: ModemRate, short_train: bool) -> Any:
@@ -61,7 +65,8 @@ def _longest_zero_run(bits: np.ndarray) -> int:
 class RxChain:
     """Demodulates what the line brings and reports T.30 events."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_burst_s: float = MAX_BURST_S) -> None:
+        self.max_burst_s = max_burst_s
         self._v21 = V21Receiver(cutoff_dbm0=RX_CUTOFF_DBM0)
         self._hdlc = HdlcDeframer()
         self._fast: Any = None
@@ -71,6 +76,7 @@ class RxChain:
         self._mode: ReceiveFast | None = None
         self._trained_rate: ModemRate | None = None
         self._burst_trained = False
+        self._burst_s = 0.0
         self._bits: list[np.ndarray] = []
         self._fast_hdlc = HdlcDeframer()
 
@@ -101,6 +107,7 @@ class RxChain:
             self._fast = _fast_receiver(rate, short_train=False)
             self._fast_rate = rate
         self._burst_trained = False
+        self._burst_s = 0.0
         self._bits = []
         self._fast_hdlc = HdlcDeframer()
 
@@ -136,9 +143,10 @@ class RxChain:
             return events
         if self._burst_trained and res.bits.size:
             events += self._take_bits(res.bits)
-        too_long = (self._mode.mode is ReceiveMode.TCF and self._burst_trained
-                    and sum(b.size for b in self._bits)
-                    > MAX_TCF_S * self._mode.modem_rate.rate_bps)
+        if self._burst_trained:
+            self._burst_s += len(samples) / SAMPLE_RATE_HZ
+        limit_s = MAX_TCF_S if self._mode.mode is ReceiveMode.TCF else self.max_burst_s
+        too_long = self._burst_trained and self._burst_s > limit_s
         if (ModemStatus.CARRIER_DOWN in statuses and self._burst_trained) or too_long:
             events.append(self._end_of_burst())
             self._trained_rate = self._mode.modem_rate
