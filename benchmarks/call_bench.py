@@ -77,6 +77,55 @@ def timed(make: Callable[[], tuple[object, object]], check: Callable[[object, ob
     return statistics.median(walls), statistics.median(cpus), statistics.median(lines)
 
 
+Make = Callable[[], tuple[object, object]]
+Check = Callable[[object, object], bool]
+
+
+def pyfax_ok(pages: list[np.ndarray]) -> Check:
+    """The pyfax receiver ended OK with every page pixel-exact."""
+    def ok(a: object, b: object) -> bool:
+        rx = b if isinstance(b, Terminal) and b.role == "receive" else a
+        assert isinstance(rx, Terminal)
+        got = rx.received_pages
+        return bool(rx.result and rx.result.ok and len(got) == len(pages)
+                    and all(np.array_equal(g, w) for g, w in zip(got, pages, strict=True)))
+    return ok
+
+
+def spandsp_ok(pages: list[np.ndarray], path: str) -> Check:
+    """The spandsp receiver ended OK and its TIFF holds every page pixel-exact."""
+    def ok(a: object, b: object) -> bool:
+        assert isinstance(b, SpandspFax)
+        good = b.completion == 0
+        b.close()
+        got = [p.image for p in t4.read_tiff(path)] if good else []
+        return good and all(np.array_equal(g, w) for g, w in zip(got, pages, strict=True))
+    return ok
+
+
+def cases(pages: list[np.ndarray], tx_tiff: str, rx_tiff: str, ecm: bool
+          ) -> list[tuple[str, Make, Check]]:
+    """The four pairings, each as (name, make the two terminals, check the outcome)."""
+    def ours_tx() -> Terminal:
+        return Terminal("send", pages, ecm=ecm)
+
+    def ours_rx() -> Terminal:
+        return Terminal("receive", ecm=ecm)
+
+    def their_tx() -> SpandspFax:
+        return SpandspFax(calling=True, tx_tiff=tx_tiff, ecm=ecm)
+
+    def their_rx() -> SpandspFax:
+        return SpandspFax(calling=False, rx_tiff=rx_tiff, ecm=ecm)
+
+    return [
+        ("pyfax -> pyfax", lambda: (ours_tx(), ours_rx()), pyfax_ok(pages)),
+        ("pyfax -> spandsp", lambda: (ours_tx(), their_rx()), spandsp_ok(pages, rx_tiff)),
+        ("spandsp -> pyfax", lambda: (their_tx(), ours_rx()), pyfax_ok(pages)),
+        ("spandsp -> spandsp", lambda: (their_tx(), their_rx()), spandsp_ok(pages, rx_tiff)),
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
@@ -89,55 +138,19 @@ def main() -> None:
     sizes = [len(t4.encode(p, scheme="MR", k=4)) for p in pages]
     print(f"{args.pages} fine A4 pages, MR sizes {sizes} octets; V.17 14400; "
           f"median of {args.repeat}; 2-core machine shared with other jobs")
-
-    def pyfax_ok(a: object, b: object) -> bool:
-        rx = b if isinstance(b, Terminal) and b.role == "receive" else a
-        assert isinstance(rx, Terminal)
-        got = rx.received_pages
-        return bool(rx.result and rx.result.ok and len(got) == len(pages)
-                    and all(np.array_equal(g, w) for g, w in zip(got, pages, strict=True)))
-
-    def spandsp_rx_ok(path: str) -> Callable[[object, object], bool]:
-        def ok(a: object, b: object) -> bool:
-            assert isinstance(b, SpandspFax)
-            good = b.completion == 0
-            b.close()
-            got = [p.image for p in t4.read_tiff(path)] if good else []
-            return good and all(np.array_equal(g, w) for g, w in zip(got, pages, strict=True))
-        return ok
-
-    rows = []
-    for ecm in (False, True):
-        mode = "ECM MMR" if ecm else "non-ECM MR"
-        rx_path = os.path.join(tmp, f"rx-{ecm}.tif")
-        cases: list[tuple[str, Callable[[], tuple[object, object]],
-                          Callable[[object, object], bool]]] = [
-            ("pyfax -> pyfax",
-             lambda ecm=ecm: (Terminal("send", pages, ecm=ecm), Terminal("receive", ecm=ecm)),
-             pyfax_ok),
-            ("pyfax -> spandsp",
-             lambda ecm=ecm, p=rx_path: (Terminal("send", pages, ecm=ecm),
-                                         SpandspFax(calling=False, rx_tiff=p, ecm=ecm)),
-             spandsp_rx_ok(rx_path)),
-            ("spandsp -> pyfax",
-             lambda ecm=ecm: (SpandspFax(calling=True, tx_tiff=tx_tiff, ecm=ecm),
-                              Terminal("receive", ecm=ecm)),
-             pyfax_ok),
-            ("spandsp -> spandsp",
-             lambda ecm=ecm, p=rx_path: (SpandspFax(calling=True, tx_tiff=tx_tiff, ecm=ecm),
-                                         SpandspFax(calling=False, rx_tiff=p, ecm=ecm)),
-             spandsp_rx_ok(rx_path)),
-        ]
-        results = {name: timed(make, check, args.repeat) for name, make, check in cases}
-        ref_wall, _, ref_line = results["spandsp -> spandsp"]
-        for name, (wall, cpu, line) in results.items():
-            rows.append((mode, name, line, wall, cpu, (wall / line) / (ref_wall / ref_line)))
     print()
     print("| mode | call | line time s | wall s | wall / line | CPU / line | x spandsp pair |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for mode, name, line, wall, cpu, rel in rows:
-        print(f"| {mode} | {name} | {line:.1f} | {wall:.2f} | 1/{line / wall:,.0f} "
-              f"| 1/{line / cpu:,.0f} | {rel:.1f} |")
+    for ecm in (False, True):
+        mode = "ECM MMR" if ecm else "non-ECM MR"
+        rx_tiff = os.path.join(tmp, f"rx-{ecm}.tif")
+        results = {name: timed(make, check, args.repeat)
+                   for name, make, check in cases(pages, tx_tiff, rx_tiff, ecm)}
+        ref_wall, _, ref_line = results["spandsp -> spandsp"]
+        for name, (wall, cpu, line) in results.items():
+            rel = (wall / line) / (ref_wall / ref_line)
+            print(f"| {mode} | {name} | {line:.1f} | {wall:.2f} | 1/{line / wall:,.0f} "
+                  f"| 1/{line / cpu:,.0f} | {rel:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
