@@ -42,18 +42,24 @@ def _with_sentinels(
 ) -> tuple[Int32s, Int32s, Ints]:
     """The changes of ``rows`` (-1: a white line), each row followed by sentinels.
 
-    Returns (positions, sort keys ``slot_row * stride + position``, row offsets),
-    all int32; rows are numbered 0.. in the order given.
+    Each row gets at least ``n_sentinels`` imaginary elements at the width,
+    and one more where needed to make its length even, so that every row
+    starts at an even index and an element's parity is its index's.
+
+    Returns (positions, sort keys ``k * stride + position`` for the k-th row
+    given, row offsets); positions and keys are int32.
     """
-    real = np.where(rows < 0, 0, np.diff(changes.offsets)[rows])
-    counts = (real + n_sentinels).astype(np.int32)
+    real = np.where(rows < 0, 0, np.diff(changes.offsets)[np.maximum(rows, 0)])
+    counts = real + n_sentinels
+    counts += counts & 1
     offsets = np.zeros(rows.size + 1, np.int64)
     np.cumsum(counts, out=offsets[1:])
     positions = np.full(int(offsets[-1]), changes.width_px, np.int32)
     source, rank = segment_index(changes.offsets[np.maximum(rows, 0)], real)
-    slot = rank + np.repeat(offsets[:-1], real)
-    positions[slot] = changes.positions[source]
-    keys = positions + np.repeat(np.arange(rows.size, dtype=np.int32) * np.int32(stride), counts)
+    rank += np.repeat(offsets[:-1], real)
+    positions[rank] = changes.positions[source]
+    keys = np.repeat(np.arange(rows.size, dtype=np.int32) * np.int32(stride), counts)
+    keys += positions
     return positions, keys, offsets
 
 
@@ -101,29 +107,31 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
     width = changes.width_px
     stride = width + 8
     ref_pos, ref_keys, ref_offsets = _with_sentinels(changes, ref_rows, _SENTINELS, stride)
-    a1, _, row_offsets = _with_sentinels(changes, rows, 2, stride)
-    counts = np.diff(row_offsets)
+    a1, a1_keys, row_offsets = _with_sentinels(changes, rows, 2, stride)
     start = row_offsets[:-1]
-    row_base = np.repeat(np.arange(rows.size, dtype=np.int32) * np.int32(stride), counts)
-    rank = np.arange(a1.size, dtype=np.int32) - np.repeat(start.astype(np.int32), counts)
-    a0 = np.empty_like(a1)
-    a0[1:] = a1[:-1]
-    a0[start] = -1
-    # The second imaginary element (a0 = width) is never coded; keep its search in its row.
-    np.minimum(a0, width - 1, out=a0)
-    colour = rank & 1
-    bt = _count_below(ref_keys, row_base + a0, inclusive=True)  # b1: first > a0 ...
-    bt += ((bt - np.repeat(ref_offsets[:-1], counts)) & 1) != colour  # ... of a0's opposite
-    n_pass = _count_below(ref_keys, row_base + a1, inclusive=False) - bt
-    n_pass //= 2
+    index = np.arange(a1.size)
+    # Reference elements before a1 (< a1), and up to a1 (<= a1).
+    below = _count_below(ref_keys, a1_keys, inclusive=False)
+    upto = below + (ref_keys[np.minimum(below, ref_keys.size - 1)] == a1_keys)
+    # b1 is the first reference element right of a0 (the element before a1,
+    # or the line start) whose parity differs from a0's colour.
+    bt = np.empty_like(below)
+    bt[1:] = upto[:-1]
+    bt[start] = ref_offsets[:-1]
+    bt += (bt ^ index) & 1
+    n_pass = below - bt
+    n_pass >>= 1
     np.maximum(n_pass, 0, out=n_pass)
     bt += 2 * n_pass
-    b1 = ref_pos[bt]
-    a0 = np.where(n_pass > 0, ref_pos[bt - 1], a0)  # pass modes leave a0 under b2
-    last = rank == np.repeat(counts - 1, counts)
-    h_first, h_second = _horizontal_pairs((np.abs(a1 - b1) > 3) & ~last)
-    coded = ~h_second & ~(last & ~h_first)
-    mode = np.where(h_first, int(Mode.HORIZONTAL), a1 - b1 + 3)[coded]
+    np.minimum(bt, ref_pos.size - 2, out=bt)  # only elements past the line's end reach this
+    # Elements after the first imaginary one are never coded on their own.
+    tail = np.zeros(a1.size, bool)
+    tail[1:] = a1[:-1] == width
+    tail[start] = False
+    delta = a1 - ref_pos[bt]
+    h_first, h_second = _horizontal_pairs(((delta + 3).view(np.uint32) > 6) & ~tail)
+    coded = ~(h_second | tail)
+    mode = np.where(h_first, int(Mode.HORIZONTAL), delta + 3)[coded]
     n_pass, h_first = n_pass[coded], h_first[coded]
     in_mode = np.minimum(n_pass, _PASSES_IN_MODE_WORD)
     extra = -(-(n_pass - in_mode) // _PASSES_PER_WORD)
@@ -141,8 +149,13 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
         n_bits[slot] = 4 * np.minimum(left, _PASSES_PER_WORD)
     code_value, code_bits = run_codes(width)
     h = np.flatnonzero(coded)[h_first]  # element index of each horizontal mode
-    c, at = colour[h], at[h_first]
-    run1, run2 = a1[h] - np.maximum(a0[h], 0), a1[h + 1] - a1[h]
+    c, at = h & 1, at[h_first]
+    row_start = np.zeros(a1.size, bool)
+    row_start[start] = True
+    a0 = np.where(row_start[h], 0, a1[h - 1])
+    passed = n_pass[h_first] > 0
+    a0[passed] = ref_pos[bt[h[passed]] - 1]  # pass modes leave a0 under b2
+    run1, run2 = a1[h] - a0, a1[h + 1] - a1[h]
     value[at + 1], n_bits[at + 1] = code_value[c, run1], code_bits[c, run1]
     value[at + 2], n_bits[at + 2] = code_value[1 - c, run2], code_bits[1 - c, run2]
     per_element = np.zeros(a1.size, np.int64)
