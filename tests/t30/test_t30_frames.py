@@ -18,6 +18,7 @@ from pyfax.t30.frames import (
     Dcs,
     Dis,
     Dtc,
+    Eor,
     Fcd,
     Ident,
     Nonstandard,
@@ -113,6 +114,7 @@ def test_other_frames_round_trip() -> None:
     frames = [Ident(f, "+32 2 123 4567") for f in IDENT_FCFS]
     frames += [Simple(f) for f in SIMPLE_FCFS]
     frames += [Nonstandard(FCF.NSF, b"\x00\x11\x22vendor"), Pps(None, 3, 1, 256),
+               Eor(None), Eor(FCF.MPS),
                Pps(FCF.EOP, 0, 0, 17), Ppr.from_missing({0, 7, 8, 255}),
                Fcd(9, b"\x55" * 256)]
     frames += [Ctc(r) for r in FALLBACK_SEQUENCE]

@@ -8,7 +8,7 @@ from t30_pair import SessionPair
 
 from pyfax.t30 import ResultCode
 from pyfax.t30.fcf import FCF
-from pyfax.t30.frames import decode_frame
+from pyfax.t30.frames import Simple, decode_frame
 from pyfax.t30.params import Compression, Modem, Resolution
 from pyfax.t30.session import Session, Settings
 from pyfax.t30.states import State
@@ -311,3 +311,62 @@ def test_polling_a_terminal_with_nothing_to_send() -> None:
     answerer = Session(Settings(calling=False))
     SessionPair(poller, answerer).run()
     assert poller.result is not None and poller.result.code is ResultCode.INCOMPATIBLE
+
+
+def test_receiver_not_ready_is_polled_with_rr() -> None:
+    from pyfax.t30.frames import Simple, encode_frame
+    swapped = {"n": 0}
+
+    def rnr_instead_of_first_mcf(j: int, data: bytes, t: float) -> bytes:
+        if j == 0 and decode_frame(data).fcf is FCF.MCF and swapped["n"] == 0:
+            swapped["n"] += 1
+            return encode_frame(Simple(FCF.RNR))
+        return data
+
+    p = pair(2, ecm=True, frame_hook=rnr_instead_of_first_mcf)
+    p.run()
+    r = p.sender.result
+    assert r is not None and r.ok, r
+    assert any("tx RR" in ln for ln in r.trace)
+    assert_pages_exact(p)
+
+
+def test_eor_gives_up_a_block_and_keeps_the_page() -> None:
+    from pyfax import t4
+    from pyfax.t30.dis import DcsParams
+    from pyfax.t30.events import (
+        FastFrameReceived,
+        FrameReceived,
+        SendFrames,
+        TcfReceived,
+        TxDone,
+    )
+    from pyfax.t30.frames import Dcs, Eor, Fcd, Pps, encode_frame
+    from pyfax.t30.params import FALLBACK_SEQUENCE
+    page = make_pages(1, rows=300)[0]
+    data = t4.encode(page, scheme="MMR", bit_order="lsb")
+    frames = [data[i:i + 64] for i in range(0, len(data), 64)]
+    assert len(frames) >= 3
+    rx = Session(Settings(calling=False))
+    rx.start(0.0)
+    rx.handle(TxDone(), 3.0)
+    dcs = DcsParams(FALLBACK_SEQUENCE[0], Resolution.FINE, Compression.MMR, ecm=True,
+                    frame_size_octets=64)
+    rx.handle(FrameReceived(encode_frame(Dcs(dcs), x_bit=True)), 5.0)
+    rx.handle(TcfReceived(1.5, 1.5), 7.0)
+    rx.handle(TxDone(), 8.0)
+    for n, f in enumerate(frames):
+        if n != 1:  # frame 1 never arrives
+            rx.handle(FastFrameReceived(encode_frame(Fcd(n, f), final=False)), 9.0)
+    out = rx.handle(FrameReceived(encode_frame(Pps(FCF.EOP, 0, 0, len(frames)), x_bit=True)),
+                    10.0)
+    assert [decode_frame(f).fcf for a in out if isinstance(a, SendFrames)
+            for f in a.frames] == [FCF.PPR]
+    rx.handle(TxDone(), 11.0)
+    out = rx.handle(FrameReceived(encode_frame(Eor(FCF.EOP), x_bit=True)), 12.0)
+    assert [decode_frame(f).fcf for a in out if isinstance(a, SendFrames)
+            for f in a.frames] == [FCF.ERR]
+    assert rx.state is State.R_WAIT_DCN and len(rx.received_pages) == 1
+    rx.handle(TxDone(), 13.0)
+    rx.handle(FrameReceived(encode_frame(Simple(FCF.DCN), x_bit=True)), 14.0)
+    assert rx.result is not None and rx.result.ok and rx.result.pages == 1

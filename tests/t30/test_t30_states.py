@@ -29,6 +29,7 @@ from pyfax.t30.frames import (
     Ctc,
     Dcs,
     Dis,
+    Eor,
     Fcd,
     Frame,
     Ident,
@@ -79,7 +80,7 @@ def _sample(fcf: FCF) -> Frame:
     samples: dict[FCF, Frame] = {
         FCF.DIS: Dis(Capabilities()), FCF.DCS: Dcs(DcsParams(rate)),
         FCF.PPS: Pps(FCF.EOP, 0, 0, 1), FCF.PPR: Ppr.from_missing({0}), FCF.CTC: Ctc(rate),
-        FCF.FCD: Fcd(0, b"\x00"),
+        FCF.FCD: Fcd(0, b"\x00"), FCF.EOR: Eor(FCF.EOP),
     }
     if fcf in samples:
         return samples[fcf]

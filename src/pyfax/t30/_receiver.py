@@ -36,6 +36,7 @@ from pyfax.t30.frames import (
     Dcs,
     Dis,
     Dtc,
+    Eor,
     Fcd,
     Frame,
     Ident,
@@ -206,7 +207,7 @@ class ReceiverMixin(Core):
         assert dcs is not None
         self._last_post = post
         self._last_response = [self._frames([Simple(answer)])]
-        if answer is not FCF.MCF:
+        if answer in (FCF.RTN, FCF.PIN):
             self._respond([*self._last_response, ReceiveV21()], Timer.T4)
             self._set_state(State.R_WAIT_DCS)
         elif post in FINISHING:
@@ -296,7 +297,7 @@ class ReceiverMixin(Core):
             return
         self._r_ecm_page_end(pps.post)
 
-    def _r_ecm_page_end(self, post: FCF) -> None:
+    def _r_ecm_page_end(self, post: FCF, answer: FCF = FCF.MCF) -> None:
         dcs = self.progress.dcs
         assert dcs is not None
         page = decode_page(bytes(self._ecm_page), dcs)
@@ -305,7 +306,7 @@ class ReceiverMixin(Core):
                   f"{page.damaged_lines} damaged")
         self._keep(page.image)
         self.progress.pages += 1
-        self._answer_post(post, FCF.MCF)
+        self._answer_post(post, answer)
 
     def _r_ctc(self) -> None:
         assert self._rx is not None and isinstance(self._rx.frame, Ctc)
@@ -315,8 +316,16 @@ class ReceiverMixin(Core):
         self._start_page_rx(Simple(FCF.CTR), ReceiveMode.ECM, long_train=True)
 
     def _r_eor(self) -> None:
+        assert self._rx is not None and isinstance(self._rx.frame, Eor)
+        post = self._rx.frame.post
+        n = self._ecm_n_frames
+        self._log(f"EOR: block given up with {n - len(self._ecm_frames)} frame(s) missing")
+        self._ecm_page += b"".join(self._ecm_frames.get(i, b"") for i in range(n))
         self._ecm_frames, self._ecm_n_frames = {}, 0
-        self._start_page_rx(Simple(FCF.ERR), ReceiveMode.ECM)
+        if post is None:
+            self._start_page_rx(Simple(FCF.ERR), ReceiveMode.ECM)
+            return
+        self._r_ecm_page_end(post, answer=FCF.ERR)
 
     def _r_rr(self) -> None:
         self._r_repeat_response()

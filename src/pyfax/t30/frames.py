@@ -31,6 +31,7 @@ __all__ = [
     "Dcs",
     "Dis",
     "Dtc",
+    "Eor",
     "Fcd",
     "Frame",
     "Ident",
@@ -52,7 +53,7 @@ NSF_FCFS = frozenset({FCF.NSF, FCF.NSC, FCF.NSS})
 SIMPLE_FCFS = frozenset({
     FCF.CFR, FCF.FTT, FCF.CTR, FCF.EOM, FCF.MPS, FCF.EOP, FCF.PRI_EOM, FCF.PRI_MPS,
     FCF.PRI_EOP, FCF.RR, FCF.MCF, FCF.RTP, FCF.RTN, FCF.PIP, FCF.PIN, FCF.RNR, FCF.ERR,
-    FCF.DCN, FCF.CRP, FCF.FNV, FCF.RCP, FCF.EOR,
+    FCF.DCN, FCF.CRP, FCF.FNV, FCF.RCP,
 })
 _PPS_POST = frozenset({FCF.MPS, FCF.EOP, FCF.EOM, FCF.PRI_MPS, FCF.PRI_EOP, FCF.PRI_EOM})
 
@@ -144,6 +145,17 @@ class Pps:
 
 
 @dataclass(frozen=True, slots=True)
+class Eor:
+    """End of retransmission (T.30 §A.4.4): give up on the block; ``post`` as in PPS."""
+
+    post: FCF | None
+    fcf = FCF.EOR
+
+    def fif(self) -> bytes:
+        return bytes([0 if self.post is None else self.post.value])
+
+
+@dataclass(frozen=True, slots=True)
 class Ppr:
     """Partial page request: ``bitmap`` bit *n* set means frame *n* must be sent again."""
 
@@ -190,7 +202,7 @@ class Fcd:
         return bytes([self.number & 0xFF]) + self.data
 
 
-Frame: TypeAlias = Dis | Dtc | Dcs | Ident | Nonstandard | Simple | Pps | Ppr | Ctc | Fcd
+Frame: TypeAlias = Dis | Dtc | Dcs | Ident | Nonstandard | Simple | Pps | Eor | Ppr | Ctc | Fcd
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +254,10 @@ def _decode_fif(fcf: FCF, fif: bytes) -> Frame:
         return Nonstandard(fcf, fif)
     if fcf is FCF.PPS:
         return _decode_pps(fif)
+    if fcf is FCF.EOR:
+        if len(fif) != 1:
+            raise FrameDecodeError(f"EOR with {len(fif)} octets (1 expected)")
+        return Eor(_decode_post(fif))
     if fcf is FCF.PPR:
         if len(fif) != PPR_BITMAP_OCTETS:
             raise FrameDecodeError(f"PPR with {len(fif)} octets of bitmap (32 expected)")
@@ -252,7 +268,7 @@ def _decode_fif(fcf: FCF, fif: bytes) -> Frame:
         if not fif:
             raise FrameDecodeError("FCD frame without frame number")
         return Fcd(fif[0], fif[1:])
-    if fif and fcf is not FCF.EOR:
+    if fif:
         raise FrameDecodeError(f"{fcf.name} carries no information field ({len(fif)} octets)")
     return Simple(fcf)
 
@@ -267,12 +283,18 @@ def _decode_ident(fcf: FCF, fif: bytes) -> Ident:
 def _decode_pps(fif: bytes) -> Pps:
     if len(fif) != 4:
         raise FrameDecodeError(f"PPS with {len(fif)} octets (4 expected)")
-    post: FCF | None = None
-    if fif[0] & 0xFE:
-        post, _ = parse_fcf(fif[0])
-        if post not in _PPS_POST:
-            raise FrameDecodeError(f"PPS-{post.name} is not a post-message command")
-    return Pps(post, fif[1], fif[2], fif[3] + 1)
+    return Pps(_decode_post(fif[:1]), fif[1], fif[2], fif[3] + 1)
+
+
+def _decode_post(octet: bytes) -> FCF | None:
+    """The post-message command carried by PPS or EOR (None for NULL)."""
+    if not octet[0] & 0xFE:
+        return None
+    post, _ = parse_fcf(octet[0])
+    if post not in _PPS_POST:
+        raise FrameDecodeError(f"{post.name} is not a post-message command")
+    return post
+
 
 
 def _decode_ctc(fif: bytes) -> Ctc:
