@@ -74,8 +74,8 @@ def find_flat_changes(page: Page) -> tuple[Index, Index]:
     hit = np.flatnonzero(flips)
     # Unpack only the words with a change; bool nonzero is numpy's fast path.
     hit_bits = np.unpackbits(flips.reshape(-1)[hit].astype(">u8").view(np.uint8)).view(bool)
-    at = np.flatnonzero(hit_bits)
-    flat = (hit * 64)[at >> 6] + (at & 63)
+    flat = np.flatnonzero(hit_bits)  # bit index among the hit words ...
+    flat += ((hit - np.arange(hit.size)) << 6)[flat >> 6]  # ... made a page index
     if n_words * 64 != width:
         row, col = np.divmod(flat, n_words * 64)
         keep = col < width

@@ -25,7 +25,7 @@ from pyfax.errors import T4EncodeError
 from pyfax.t4._bits import pack_codes, reverse_bits, words_to_bytes
 from pyfax.t4._changes import Changes, find_changes, find_flat_changes
 from pyfax.t4._mr2d import mode_words
-from pyfax.t4._runcodes import MAX_WIDTH_PX, run_codes
+from pyfax.t4._runcodes import MAX_WIDTH_PX, code_runs
 from pyfax.t4._tables import EOL_BITS, EOL_CODE, RTC_EOLS
 from pyfax.t4._types import BitOrder, Page, Scheme
 from pyfax.t4._words import Bits, Codes, Ints, RowWords, segment_index
@@ -58,9 +58,8 @@ def run_words(changes: Changes, rows: Ints) -> RowWords:
     begins = np.empty_like(ends)
     begins[1:] = ends[:-1]
     begins[start] = 0
-    value, n_bits = run_codes(changes.width_px)
-    colour, run = rank & 1, ends - begins
-    return RowWords(rows, counts, value[colour, run], n_bits[colour, run])
+    value, n_bits = code_runs(changes.width_px, rank & 1, ends - begins)
+    return RowWords(rows, counts, value, n_bits)
 
 
 def page_run_words(page: Page) -> RowWords:
@@ -82,10 +81,8 @@ def page_run_words(page: Page) -> RowWords:
     colour = page.reshape(-1)[merged[:-1]].view(np.uint8)
     run = np.subtract(merged[1:], merged[:-1], out=merged[:-1])
     colour &= run > 0
-    value, n_bits = run_codes(width)
-    return RowWords(
-        np.arange(n_rows, dtype=np.int64), np.diff(bounds), value[colour, run], n_bits[colour, run]
-    )
+    value, n_bits = code_runs(width, colour, run)
+    return RowWords(np.arange(n_rows, dtype=np.int64), np.diff(bounds), value, n_bits)
 
 
 def _merge(n_rows: int, parts: list[RowWords], header: bool) -> tuple[Codes, Bits, Ints]:

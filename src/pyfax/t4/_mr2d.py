@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.t4._changes import Changes
-from pyfax.t4._runcodes import run_codes
+from pyfax.t4._runcodes import code_runs
 from pyfax.t4._tables import MODE_BITS, MODE_VALUE, Mode
 from pyfax.t4._words import Ints, RowWords, segment_index
 
@@ -147,7 +147,6 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
         left = np.repeat(n_pass - in_mode, extra) - k * _PASSES_PER_WORD
         value[slot] = _PASS_RUNS[np.minimum(left, _PASSES_PER_WORD)]
         n_bits[slot] = 4 * np.minimum(left, _PASSES_PER_WORD)
-    code_value, code_bits = run_codes(width)
     h = np.flatnonzero(coded)[h_first]  # element index of each horizontal mode
     c, at = h & 1, at[h_first]
     row_start = np.zeros(a1.size, bool)
@@ -156,8 +155,8 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
     passed = n_pass[h_first] > 0
     a0[passed] = ref_pos[bt[h[passed]] - 1]  # pass modes leave a0 under b2
     run1, run2 = a1[h] - a0, a1[h + 1] - a1[h]
-    value[at + 1], n_bits[at + 1] = code_value[c, run1], code_bits[c, run1]
-    value[at + 2], n_bits[at + 2] = code_value[1 - c, run2], code_bits[1 - c, run2]
+    value[at + 1], n_bits[at + 1] = code_runs(width, c, run1)
+    value[at + 2], n_bits[at + 2] = code_runs(width, 1 - c, run2)
     per_element = np.zeros(a1.size, np.int64)
     per_element[coded] = n_words
     row_counts = np.add.reduceat(per_element, start)

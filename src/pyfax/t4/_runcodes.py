@@ -11,6 +11,7 @@ fit in 64 bits, which holds for widths below :data:`MAX_WIDTH_PX`.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,3 +52,19 @@ def run_codes(width_px: int) -> tuple[NDArray[np.uint64], NDArray[np.uint8]]:
         values.append(value)
         lengths.append(n_long * long_bits + m_bits + t_bits)
     return np.stack(values), np.stack(lengths).astype(np.uint8)
+
+
+def code_runs(
+    width_px: int, colour: NDArray[np.integer[Any]], run: NDArray[np.integer[Any]]
+) -> tuple[NDArray[np.uint64], NDArray[np.uint8]]:
+    """The code word (value, length) of each run of the given colour (0 white, 1 black).
+
+    >>> value, bits = code_runs(1728, np.array([0, 1]), np.array([2, 3]))
+    >>> value.tolist(), bits.tolist()  # white 2 = 0111, black 3 = 10
+    ([7, 2], [4, 2])
+    """
+    value, n_bits = run_codes(width_px)
+    index = colour.astype(np.intp)
+    index *= width_px + 1
+    index += run
+    return np.take(value.reshape(-1), index), np.take(n_bits.reshape(-1), index)
