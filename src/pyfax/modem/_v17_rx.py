@@ -91,7 +91,8 @@ class V17Receiver:
 
     def rx(self, samples: Samples) -> RxResult:
         """Demodulate a block of any length; never raises on noise or garbage."""
-        x = np.asarray(samples).reshape(-1).astype(np.int16)
+        raw = np.asarray(samples).reshape(-1)
+        x = raw if raw.dtype == np.int16 else np.clip(raw, -32768, 32767).astype(np.int16)
         power = self._detector.power(x.astype(np.float64))
         out = RxResult()
         bits: list[Bits] = []
