@@ -196,3 +196,23 @@ def test_line_answered_by_no_fax_machine_fails_with_t1(tmp_path: Path) -> None:
     assert r.status == "failed" and a.retryable and "T1" in a.text
     assert 35 <= a.line_time_s <= 40  # T.30 clause 5.4.3.3: T1 is 35 s +- 5 s
     assert _charges(ledger) == [] and len(notifier.notices) == 1
+
+
+def test_two_workers_share_one_store_and_send_each_fax_once(tmp_path: Path) -> None:
+    ledger = funded_ledger(tmp_path, "60.00")
+    store = JobStore(tmp_path / "jobs.db")
+    numbers = ["<3222345678@fax>", "<33142685300@fax>", "<31201234567@fax>",
+               "<4930123456@fax>"]
+    msg = Message(sender="Alice <alice@example.com>", to=", ".join(numbers),
+                  subject="Shared", body="Four recipients, two workers.\n")
+    report = send(msg, account="alice", ledger=ledger, backend=LoopbackBackend(), store=store,
+                  wait=False)
+    workers = [_worker(tmp_path, subprocess.DEVNULL) for _ in range(2)]
+    assert [w.wait(180) for w in workers] == [0, 0]
+    jobs = store.jobs(report.message_id)
+    assert [j.state for j in jobs] == [JobState.DONE] * 4
+    assert all([a.code for a in store.attempts(j.id)] == ["OK"] for j in jobs)
+    assert len(_charges(ledger)) == 4 and ledger.open_holds("alice") == []
+    calls = sorted((tmp_path / "received").glob("call-*"))
+    assert len(calls) == 4
+    assert all(len(list(c.glob("page-*.png"))) == 1 for c in calls)

@@ -193,6 +193,20 @@ def save_pages(pages: Sequence[NDArray[np.bool_]], out_dir: Path, *,
     return paths
 
 
+def _new_call_dir(out_dir: Path) -> Path:
+    """Claim the first free ``call-N`` folder (atomic, so processes sharing ``out_dir`` never
+    write into the same one)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1_000_000):
+        path = out_dir / f"call-{n}"
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+    raise LineError(f"no free call folder in {out_dir}")
+
+
 class LoopbackBackend:
     """Dial a simulated fax machine (a pyfax receiver) over a simulated line.
 
@@ -202,7 +216,8 @@ class LoopbackBackend:
         ident: the remote's CSI.
         ecm: whether the remote offers ECM.
         modems: the fast modems the remote offers.
-        out_dir: where received pages are written as PNG, one folder per call.
+        out_dir: where received pages are written (PNG and TIFF-F), one ``call-N``
+            folder per answered call.
         remote_factory: makes the remote terminal (default: a pyfax receiver).
     """
 
@@ -238,7 +253,7 @@ class LoopbackBackend:
             call = LoopbackCall(number, CallProgress.NO_ANSWER, behaviour=self.behaviour)
         else:
             remote = self.remote_factory()
-            out = None if self.out_dir is None else self.out_dir / f"call-{len(self.calls) + 1}"
+            out = None if self.out_dir is None else _new_call_dir(self.out_dir)
             call = LoopbackCall(number, CallProgress.ANSWERED, remote, self.behaviour,
                                 chain(self.impairments), chain(self.impairments), out)
         self.calls.append(call)
