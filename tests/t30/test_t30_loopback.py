@@ -78,9 +78,33 @@ def test_receiver_hearing_only_noise_ends_at_t1() -> None:
         rx.step((rng.standard_normal(160) * 2000).astype(np.int16))
         if rx.done:
             break
-    assert rx.result is not None
-    assert rx.result.code in (ResultCode.NO_ANSWER, ResultCode.CED_NOT_DETECTED)
+    assert rx.result is not None and rx.result.code is ResultCode.CED_NOT_DETECTED
     assert 34.0 <= rx.result.line_time_s <= 41.0
+
+
+def test_caller_hearing_ced_but_no_dis_ends_at_t1_in_phase_b() -> None:
+    from pyfax.modem import CedGenerator
+    tx = Terminal("send", sample_pages(1, rows=20))
+    ced = np.concatenate([np.zeros(4000, np.int16), CedGenerator(duration_s=3.0).tx(24000)])
+    heard = np.concatenate([ced, np.zeros(8000 * 45, np.int16)])
+    for i in range(0, len(heard), 160):
+        tx.step(heard[i:i + 160])
+        if tx.done:
+            break
+    assert tx.result is not None and tx.result.code is ResultCode.PHASE_B_TIMEOUT
+    assert 34.0 <= tx.result.line_time_s <= 36.0
+    assert any("fax tone heard" in ln for ln in tx.result.trace)
+
+
+def test_caller_hearing_a_voice_ends_with_ced_not_detected() -> None:
+    tx = Terminal("send", sample_pages(1, rows=20))
+    t = np.arange(8000 * 45) / 8000
+    voice = (3000 * np.sin(2 * np.pi * 300 * t) * np.sin(2 * np.pi * 3 * t)).astype(np.int16)
+    for i in range(0, len(voice), 160):
+        tx.step(voice[i:i + 160])
+        if tx.done:
+            break
+    assert tx.result is not None and tx.result.code is ResultCode.CED_NOT_DETECTED
 
 
 def test_bad_arguments_are_t30_errors() -> None:

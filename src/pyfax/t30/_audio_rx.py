@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from pyfax.modem import HdlcDeframer, V21Receiver, modem_class
+from pyfax.modem import HdlcDeframer, ToneDetector, V21Receiver, modem_class
 from pyfax.modem.base import SAMPLE_RATE_HZ, ModemStatus, Samples
 from pyfax.t30.events import (
     Event,
@@ -24,6 +24,8 @@ from pyfax.t30.events import (
     FastTrained,
     FastTrainingFailed,
     FrameReceived,
+    Heard,
+    LineHeard,
     PageReceived,
     ReceiveFast,
     ReceiveMode,
@@ -34,6 +36,10 @@ from pyfax.t30.params import Modem, ModemRate
 __all__ = ["RX_CUTOFF_DBM0", "RxChain"]
 
 RX_CUTOFF_DBM0 = -43.0
+_FULL_SCALE_0DBM0_RMS = 32767 * 10 ** (-3.14 / 20) / 2 ** 0.5  # spandsp's dBm0 convention
+SOUND_RMS = _FULL_SCALE_0DBM0_RMS * 10 ** (RX_CUTOFF_DBM0 / 20)
+SOUND_MIN_S = 0.5
+"""Energy above the cutoff for this long (in all) counts as "the line carried sound"."""
 MAX_TCF_S = 3.0
 """A TCF still going after this long is judged as it stands."""
 MAX_BURST_S = 600.0
@@ -79,6 +85,9 @@ class RxChain:
         self._burst_s = 0.0
         self._bits: list[np.ndarray] = []
         self._fast_hdlc = HdlcDeframer()
+        self._tones: ToneDetector | None = ToneDetector(cutoff_dbm0=RX_CUTOFF_DBM0)
+        self._heard: set[Heard] = set()
+        self._sound_s = 0.0
 
     def listen_v21_only(self) -> None:
         """Stop listening with the fast receiver (kept, with its trained equaliser)."""
@@ -124,10 +133,32 @@ class RxChain:
         if self._v21_skipped:
             self.reset_v21()
             self._v21_skipped = False
+        if self._tones is not None:
+            events += self._listen_to_line(samples)
         v21 = self._v21.rx(samples)
         if v21.bits.size:
-            events += [FrameReceived(f.data, f.crc_ok) for f in self._hdlc.put_bits(v21.bits)]
+            frames = self._hdlc.put_bits(v21.bits)
+            events += [FrameReceived(f.data, f.crc_ok) for f in frames]
+            if frames:
+                self._tones = None  # the remote is a fax terminal: no need to listen for more
         return events
+
+    def _listen_to_line(self, samples: Samples) -> list[Event]:
+        """Report sound and fax tones heard before the first frame (once each)."""
+        assert self._tones is not None
+        heard = []
+        if any(e.present for e in self._tones.rx(samples)):
+            heard.append(Heard.FAX_TONE)
+        x = samples.astype(np.float64)
+        if x.size and float(np.sqrt(np.mean(x * x))) > SOUND_RMS:
+            self._sound_s += x.size / SAMPLE_RATE_HZ
+            if self._sound_s >= SOUND_MIN_S:
+                heard.append(Heard.SOUND)
+        new = [h for h in heard if h not in self._heard]
+        self._heard.update(new)
+        if len(self._heard) == len(Heard):
+            self._tones = None
+        return [LineHeard(h) for h in new]
 
     def _rx_fast(self, samples: Samples) -> list[Event]:
         assert self._mode is not None

@@ -33,6 +33,8 @@ from pyfax.t30.events import (
     FastTrainingFailed,
     Finished,
     FrameReceived,
+    Heard,
+    LineHeard,
     PageReceived,
     SendFrames,
     TcfReceived,
@@ -121,6 +123,7 @@ class _Progress:
     remote_ident: str = ""
     dcs: DcsParams | None = None
     heard_frames: int = 0
+    heard: set[Heard] = field(default_factory=set)
     received_pages: list[NDArray[np.bool_]] = field(default_factory=list)
     received_resolutions: list[Resolution] = field(default_factory=list)
 
@@ -174,6 +177,9 @@ class Core:
             self._on_tx_done()
         elif isinstance(event, Cancel):
             self._disconnect(ResultCode.CANCELLED, "cancelled locally")
+        elif isinstance(event, LineHeard):
+            self.progress.heard.add(event.what)
+            self._log(f"line: {event.what.value} heard")
         elif isinstance(event, TimerExpired):
             self._timers.pop(event.timer, None)
             self._dispatch(Input[event.timer.name])
@@ -369,6 +375,18 @@ class Core:
             compression=dcs.compression if dcs else None,
             line_time_s=round(self._now_s - self._start_s, 3), trace=tuple(self._trace))
         self._out.append(Finished(self._result))
+
+    def _t1_expired(self) -> None:
+        """T1 ran out before the remote identified itself: say how far it got."""
+        p = self.progress
+        if p.heard_frames or Heard.FAX_TONE in p.heard:
+            self._finish(ResultCode.PHASE_B_TIMEOUT,
+                         "a fax terminal was heard but did not identify itself before T1 (35 s)")
+        elif Heard.SOUND in p.heard:
+            self._finish(ResultCode.CED_NOT_DETECTED,
+                         "the line carried sound but no fax tone or frame before T1 (35 s)")
+        else:
+            self._finish(ResultCode.NO_ANSWER, "nothing was heard on the line before T1 (35 s)")
 
     def _remote_ident(self, fcf: FCF) -> None:
         for r in self._message:

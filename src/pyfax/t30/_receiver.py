@@ -110,8 +110,7 @@ class ReceiverMixin(Core):
             self._disconnect(ResultCode.PHASE_B_TIMEOUT, "no DCS after DIS")
 
     def _r_t1(self) -> None:
-        code = ResultCode.CED_NOT_DETECTED if self.progress.heard_frames else ResultCode.NO_ANSWER
-        self._finish(code, "no fax caller identified itself before T1 expired")
+        self._t1_expired()
 
     def _r_dis_collision(self) -> None:
         if self.settings.calling and self._repeat_command():

@@ -183,8 +183,7 @@ class SenderMixin(Core):
         self._finish(ResultCode.UNEXPECTED_DCN, f"DCN received in {self.state.name}")
 
     def _t_t1(self) -> None:
-        code = ResultCode.CED_NOT_DETECTED if self.progress.heard_frames else ResultCode.NO_ANSWER
-        self._finish(code)
+        self._t1_expired()
 
     # --- phase C/D without ECM ---------------------------------------------------
 

@@ -26,6 +26,8 @@ __all__ = [
     "FastTrainingFailed",
     "Finished",
     "FrameReceived",
+    "Heard",
+    "LineHeard",
     "PageReceived",
     "ReceiveFast",
     "ReceiveMode",
@@ -103,6 +105,22 @@ class TimerExpired:
     timer: Timer
 
 
+class Heard(enum.Enum):
+    """What the line carried before any frame (to tell "no answer" causes apart)."""
+
+    SOUND = "sound"
+    """Energy above the receivers' cutoff for a while (voice, noise, a modem)."""
+    FAX_TONE = "fax tone"
+    """CED (heard by a caller) or CNG (heard by an answerer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineHeard:
+    """The driver heard something on the line (reported once per kind)."""
+
+    what: Heard
+
+
 @dataclass(frozen=True, slots=True)
 class Cancel:
     """The local user abandons the call."""
@@ -110,7 +128,7 @@ class Cancel:
 
 Event: TypeAlias = (FrameReceived | FastFrameReceived | FastTrained | FastTrainingFailed
                     | FastCarrierDown | TcfReceived | PageReceived | TxDone | TimerExpired
-                    | Cancel)
+                    | LineHeard | Cancel)
 
 
 # --- actions (core -> driver) ------------------------------------------------

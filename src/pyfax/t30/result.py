@@ -58,8 +58,8 @@ class ResultCode(enum.Enum):
 
 _TEXT: dict[ResultCode, str] = {
     ResultCode.OK: "the call completed and every page was confirmed",
-    ResultCode.NO_ANSWER: "no fax terminal identified itself before T1 (35 s) expired",
-    ResultCode.CED_NOT_DETECTED: "the line answered but no fax answer tone or DIS was heard",
+    ResultCode.NO_ANSWER: "nothing was heard on the line before T1 (35 s) expired",
+    ResultCode.CED_NOT_DETECTED: "the line carried sound but no fax tone or frame (a voice?)",
     ResultCode.TRAINING_FAILED: "training failed at every rate both terminals support",
     ResultCode.PAGES_REJECTED: "the receiver rejected a page (RTN/PIN) beyond the retries",
     ResultCode.INCOMPATIBLE: "the remote cannot receive (or send) in any format we offer",
