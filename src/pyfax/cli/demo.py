@@ -18,8 +18,15 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyfax.cli import EXIT_FAILED, EXIT_OK
+
+if TYPE_CHECKING:  # imported lazily: `pyfax --help` should not load numpy
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from pyfax.billing import Ledger
 
 __all__ = ["demo_pdf", "register"]
 
@@ -98,19 +105,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the demo and print the report."""
-    import numpy as np
-
+def _fresh_account(out: Path) -> Ledger:
+    """A new demo ledger in ``out``, topped up by the test card gateway."""
     from pyfax.billing import Card, Ledger, TestGateway, topup
-    from pyfax.delivery import JobStore, Message, PrintNotifier, SendOptions, send
-    from pyfax.delivery.progress import ProgressPrinter
-    from pyfax.delivery.render import report_text
-    from pyfax.lines import LoopbackBackend, WavRecorder
-    from pyfax.lines.loopback import save_pages
 
-    out: Path = args.out
-    started = time.perf_counter()
     for stale in ("credit.db", "jobs.db", "received", "composed", "call.wav"):
         path = out / stale
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
@@ -120,6 +118,27 @@ def run(args: argparse.Namespace) -> int:
     entry = topup(ledger, DEMO_ACCOUNT, Decimal("20.00"), Card.parse(*DEMO_CARD), TestGateway(),
                   idempotency_key=f"demo-{uuid.uuid4()}")
     print(f"topped up {entry.amount} EUR by test card ({entry.note})")
+    return ledger
+
+
+def _same_pages(got: list[NDArray[np.bool_]], sent: list[NDArray[np.bool_]]) -> bool:
+    import numpy as np
+
+    return len(got) == len(sent) and all(
+        np.array_equal(a, b) for a, b in zip(got, sent, strict=True))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo and print the report."""
+    from pyfax.delivery import JobStore, Message, PrintNotifier, SendOptions, send
+    from pyfax.delivery.progress import ProgressPrinter
+    from pyfax.delivery.render import report_text
+    from pyfax.lines import LoopbackBackend, WavRecorder
+    from pyfax.lines.loopback import save_pages
+
+    out: Path = args.out
+    started = time.perf_counter()
+    ledger = _fresh_account(out)
     pdf = demo_pdf()
     (out / "invoice.pdf").write_bytes(pdf)
     loopback = LoopbackBackend("answer", out_dir=out / "received")
@@ -127,8 +146,7 @@ def run(args: argparse.Namespace) -> int:
     msg = Message(sender="Demo User <demo@example.com>",
                   to=f"Acme Accounting {DEMO_NUMBER}, accounting@example.com",
                   subject="Invoice 2026-117", body=BODY, attachments=[("invoice.pdf", pdf)])
-    progress = ProgressPrinter(sys.stdout)
-    store = JobStore(out / "jobs.db")
+    progress, store = ProgressPrinter(sys.stdout), JobStore(out / "jobs.db")
     report = send(msg, account=DEMO_ACCOUNT, ledger=ledger, backend=backend, store=store,
                   notifier=PrintNotifier(sys.stdout), options=SendOptions(ident="+32 2 123 4567"),
                   on_progress=progress)
@@ -136,18 +154,15 @@ def run(args: argparse.Namespace) -> int:
     sent = [p.image for p in store.pages(report.message_id)]
     composed = save_pages(sent, out / "composed", tiff_name="composed.tif")
     print(report_text(report))
-    got = loopback.calls[-1].received_pages if loopback.calls else []
-    same = len(got) == len(sent) and all(np.array_equal(a, b) for a, b in zip(got, sent,
-                                                                              strict=True))
+    same = _same_pages(loopback.calls[-1].received_pages if loopback.calls else [], sent)
     print(f"received pages identical to the composed pages, pixel for pixel: "
           f"{'yes' if same else 'NO'}")
     balance = ledger.balance(DEMO_ACCOUNT)
     print(f"balance: {balance.available} {balance.currency} available")
     print(f"composed pages: {', '.join(str(p) for p in composed)}")
-    for path in sorted((out / "received").rglob("*")):
-        if path.is_file():
-            print(f"received: {path}")
+    for path in sorted(p for p in (out / "received").rglob("*") if p.is_file()):
+        print(f"received: {path}")
     for path in backend.paths:
         print(f"call recording: {path} (channel 0 sent, channel 1 heard)")
     print(f"demo finished in {time.perf_counter() - started:.1f} s")
-    return EXIT_OK if report.all_delivered else EXIT_FAILED
+    return EXIT_OK if report.all_delivered and same else EXIT_FAILED
