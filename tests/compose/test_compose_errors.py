@@ -49,9 +49,9 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     for cls in (pdf_mod.PdfSource, images_mod.ImageSource, text_mod.TextSource):
         original = cls.render
 
-        def wrapped(self, index, frame, options, _orig=original):  # type: ignore[no-untyped-def]
+        def wrapped(self, index, frame, options, out, _orig=original):  # type: ignore[no-untyped-def]
             calls.append(f"{self.name}#{index}")
-            return _orig(self, index, frame, options)
+            return _orig(self, index, frame, options, out)
 
         monkeypatch.setattr(cls, "render", wrapped)
     return calls

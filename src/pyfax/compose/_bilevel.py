@@ -50,26 +50,28 @@ def _bayer(n: int) -> NDArray[np.float64]:
 _BAYER8 = (_bayer(8) * 255.0).astype(np.uint8)
 
 
-def threshold(grey: Grey, level: int = THRESHOLD) -> Bilevel:
-    """Black where ``grey`` is darker than ``level``.
+def threshold(grey: Grey, level: int = THRESHOLD, out: Bilevel | None = None) -> Bilevel:
+    """Black where ``grey`` is darker than ``level`` (written into ``out`` when given).
 
     >>> threshold(np.array([[0, 127, 128, 255]], dtype=np.uint8)).tolist()
     [[True, True, False, False]]
     """
-    return grey < level
+    if out is None:
+        return grey < level
+    return np.less(grey, np.uint8(level), out=out)
 
 
-def error_diffusion(grey: Grey) -> Bilevel:
-    """Floyd-Steinberg dither of the whole raster (Pillow, in C)."""
+def error_diffusion(grey: Grey, out: Bilevel | None = None) -> Bilevel:
+    """Floyd-Steinberg dither of the whole raster (Pillow, in C), into ``out`` if given."""
     img = Image.fromarray(grey, mode="L").convert("1", dither=Image.Dither.FLOYDSTEINBERG)
-    return ~np.asarray(img, dtype=np.bool_)
+    return np.logical_not(np.asarray(img, dtype=np.bool_), out=out)
 
 
-def ordered_dither(grey: Grey) -> Bilevel:
-    """8 x 8 Bayer ordered dither of the whole raster (vectorised)."""
+def ordered_dither(grey: Grey, out: Bilevel | None = None) -> Bilevel:
+    """8 x 8 Bayer ordered dither of the whole raster (vectorised), into ``out`` if given."""
     h, w = grey.shape
     reps = (-(-h // 8), -(-w // 8))
-    return grey < np.tile(_BAYER8, reps)[:h, :w]
+    return np.less(grey, np.tile(_BAYER8, reps)[:h, :w], out=out)
 
 
 _MID_LUT = [255 if _MID_LOW < i < _MID_HIGH else 0 for i in range(256)]
@@ -126,39 +128,40 @@ def photo_mask(grey: Grey) -> Bilevel:
     return np.ascontiguousarray(full[:h, :w])
 
 
-def _halftone(grey: Grey, halftone: Halftone) -> Bilevel:
-    return ordered_dither(grey) if halftone is Halftone.ORDERED else error_diffusion(grey)
+def _halftone(grey: Grey, halftone: Halftone, out: Bilevel | None = None) -> Bilevel:
+    if halftone is Halftone.ORDERED:
+        return ordered_dither(grey, out)
+    return error_diffusion(grey, out)
 
 
 def to_bilevel(grey: Grey, halftone: Halftone = Halftone.AUTO, *,
-               whole_photo: bool = False) -> Bilevel:
+               whole_photo: bool = False, out: Bilevel | None = None) -> Bilevel:
     """Turn a grey raster (0 = black, 255 = white) into a bilevel page (True = black).
 
     Args:
         grey: the raster.
         halftone: the method; AUTO and ORDERED choose per region.
         whole_photo: the raster is one photograph: halftone all of it (AUTO, ORDERED).
+        out: a bool array of ``grey``'s shape to write the result into (else a new one).
 
     >>> to_bilevel(np.full((4, 4), 250, dtype=np.uint8)).any()
     np.False_
     """
-    if halftone is Halftone.THRESHOLD:
-        return threshold(grey)
-    if halftone is Halftone.ERROR_DIFFUSION:
-        return error_diffusion(grey)
-    if whole_photo:
-        return _halftone(grey, halftone)
-    out = threshold(grey)
-    if not _maybe_photo(grey):
-        return out
+    everywhere = halftone is Halftone.ERROR_DIFFUSION or (whole_photo and halftone
+                                                          is not Halftone.THRESHOLD)
+    if everywhere:
+        return _halftone(grey, halftone, out)
+    page = threshold(grey, out=out)
+    if halftone is Halftone.THRESHOLD or not _maybe_photo(grey):
+        return page
     mask = photo_mask(grey)
     if not mask.any():
-        return out
+        return page
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
     r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     dithered = _halftone(grey[r0:r1, c0:c1], halftone)
-    region = out[r0:r1, c0:c1]
+    region = page[r0:r1, c0:c1]
     sub = mask[r0:r1, c0:c1]
     region[sub] = dithered[sub]
-    return out
+    return page

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from pyfax.compose._arena import PageArena
 from pyfax.compose._geometry import Frame, Paper, Resolution
 from pyfax.compose._header import HeaderLine, render_header, stamp
 from pyfax.compose._layout import Measurer
@@ -79,11 +80,12 @@ def render_plan(plan: Plan, resolution: Resolution) -> tuple[list[Page], list[st
     frame = Frame.make(plan.paper, resolution, band_mm)
     total = plan.n_pages
     header_fonts = Measurer()
+    arena = PageArena((frame.height_px, frame.width_px), total)
     pages: list[Page] = []
     covered: list[str] = []
     for source in plan.sources:
         for i in range(source.n_pages):
-            image = source.render(i, frame, plan.options)
+            image = source.render(i, frame, plan.options, arena.take())
             if plan.header is not None:
                 if image[:frame.header_rows].any():
                     covered.append(f"{source.name} page {i + 1}")

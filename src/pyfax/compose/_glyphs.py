@@ -5,12 +5,15 @@ text has a few thousand characters but far fewer distinct words. Words in
 scripts that need no shaping (Latin, Greek, Cyrillic, general punctuation
 and symbols, without combining marks) are rendered by Pillow once, kerning
 included, on square pixels at the larger of the two fax resolutions,
-resampled with a box filter onto the (non-square) fax grid, and kept with
+resampled with a box filter onto the (non-square) fax grid, thresholded
+(black where over ``INK_THRESHOLD``/255 of a pixel is inked) and kept with
 their offset from the pen on the baseline and their advance. A line is
-drawn by pasting words (``np.maximum`` into an ink raster) at pen positions
-that advance by the word widths and the space width, which is also how the
-layout measures. Runs in other scripts are drawn whole, so Raqm shapes and
-orders them.
+drawn by OR-ing words into the bilevel page at pen positions that advance by
+the word widths and the space width, which is also how the layout measures.
+Thresholding each word before OR-ing them gives the same pixels as
+thresholding the maximum of their coverages, since ``max(a, b) > t`` exactly
+when ``a > t or b > t``. Runs in other scripts are drawn whole, so Raqm
+shapes and orders them.
 """
 
 from __future__ import annotations
@@ -26,17 +29,27 @@ from PIL import Image, ImageDraw
 
 from pyfax.compose._fonts import Font
 
-Ink = NDArray[np.uint8]
+Ink = NDArray[np.bool_]
+INK_THRESHOLD = 105  # black where over ~41 % of a pixel is inked
 
 
 @dataclass(frozen=True)
 class Glyph:
-    """A rasterised character or run: coverage mask, offset from the pen, advance."""
+    """A rasterised character or run: ink mask (True = black), offset from the pen, advance."""
 
     mask: Ink
     dx_px: int
     dy_px: int
     advance_px: float
+
+
+def is_simple_text(text: str) -> bool:
+    """Whether every character of ``text`` can be drawn on its own (see :func:`is_simple`).
+
+    >>> is_simple_text("Größe façade"), is_simple_text("a\u0301")
+    (True, False)
+    """
+    return text.isascii() or all(is_simple(ch) for ch in text)
 
 
 def is_simple(ch: str) -> bool:
@@ -60,7 +73,7 @@ def _rasterise(font: Font, text: str, sx: float, sy: float) -> Glyph:
     x0, y0, x1, y1 = font.getbbox(text, anchor="ls")
     advance = float(font.getlength(text)) * sx
     if x1 <= x0 or y1 <= y0:
-        return Glyph(np.zeros((0, 0), dtype=np.uint8), 0, 0, advance)
+        return Glyph(np.zeros((0, 0), dtype=np.bool_), 0, 0, advance)
     left, top = math.floor((x0 - 1) * sx), math.floor((y0 - 1) * sy)
     right, bottom = math.ceil((x1 + 1) * sx), math.ceil((y1 + 1) * sy)
     ox, oy = math.floor(left / sx), math.floor(top / sy)  # square-canvas origin
@@ -72,7 +85,7 @@ def _rasterise(font: Font, text: str, sx: float, sy: float) -> Glyph:
         box = (left / sx - ox, top / sy - oy, right / sx - ox, bottom / sy - oy)
         img = img.resize((right - left, bottom - top), Image.Resampling.BOX, box=box)
         ox, oy = left, top
-    return Glyph(np.asarray(img, dtype=np.uint8), ox, oy, advance)
+    return Glyph(np.asarray(img, dtype=np.uint8) > INK_THRESHOLD, ox, oy, advance)
 
 
 class GlyphCache:
@@ -114,7 +127,7 @@ class GlyphCache:
 
     def advance(self, font: Font, text: str) -> float:
         """Advance width of ``text`` in (square) pixels, as :meth:`draw` moves the pen."""
-        if not all(is_simple(ch) for ch in text):
+        if not is_simple_text(text):
             with self._lock:
                 return float(font.getlength(text))
         words = text.split(" ")
@@ -123,13 +136,13 @@ class GlyphCache:
 
     def draw(self, ink: Ink, x_px: float, baseline_px: float, font: Font, text: str,
              sx: float = 1.0, sy: float = 1.0) -> float:
-        """Paste ``text`` into ``ink`` with its pen at (x_px, baseline_px) on the fax grid.
+        """Draw ``text`` into ``ink`` with its pen at (x_px, baseline_px) on the fax grid.
 
         Returns:
             The pen's new x position.
         """
         y = round(baseline_px)
-        if not all(is_simple(ch) for ch in text):
+        if not is_simple_text(text):
             g = self.glyph(font, text, sx, sy)
             _paste(ink, g, round(x_px), y)
             return x_px + g.advance_px
@@ -150,9 +163,14 @@ GLYPHS = GlyphCache()
 def _paste(ink: Ink, g: Glyph, x: int, y: int) -> None:
     top, left = y + g.dy_px, x + g.dx_px
     h, w = g.mask.shape
+    rows, cols = ink.shape
+    if top >= 0 and left >= 0 and top + h <= rows and left + w <= cols:  # the usual case
+        region = ink[top:top + h, left:left + w]
+        np.bitwise_or(region, g.mask, out=region)
+        return
     r0, c0 = max(top, 0), max(left, 0)
-    r1, c1 = min(top + h, ink.shape[0]), min(left + w, ink.shape[1])
+    r1, c1 = min(top + h, rows), min(left + w, cols)
     if r1 <= r0 or c1 <= c0:
         return
     region = ink[r0:r1, c0:c1]
-    np.maximum(region, g.mask[r0 - top:r1 - top, c0 - left:c1 - left], out=region)
+    np.bitwise_or(region, g.mask[r0 - top:r1 - top, c0 - left:c1 - left], out=region)

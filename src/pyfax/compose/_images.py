@@ -27,7 +27,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pyfax.compose._bilevel import is_photo, to_bilevel
 from pyfax.compose._geometry import MM_PER_INCH, Frame
-from pyfax.compose._place import fit, paste
+from pyfax.compose._place import Fit, fit, paste, region_of
 from pyfax.compose._source import Bilevel, RenderOptions
 from pyfax.errors import CorruptAttachment, DecompressionBomb, FaxError, PageLimitExceeded
 from pyfax.t4 import read_tiff
@@ -77,11 +77,15 @@ class ImageSource:
         """One page per frame."""
         return len(self.frames)
 
-    def render(self, index: int, frame: Frame, options: RenderOptions) -> Bilevel:
-        """Frame ``index`` on a fax page."""
+    def render(self, index: int, frame: Frame, options: RenderOptions, out: Bilevel) -> Bilevel:
+        """Frame ``index`` on a fax page (drawn into ``out`` unless it is a fax page of
+        another length, which keeps its own)."""
         pic = self.frames[index]
         if pic.bilevel is not None and _is_fax_page(pic, frame):
-            return pic.bilevel.copy()
+            if pic.bilevel.shape != out.shape:
+                return pic.bilevel.copy()
+            out[...] = pic.bilevel
+            return out
         grey = pic.grey
         if grey is None:
             assert pic.bilevel is not None
@@ -92,17 +96,32 @@ class ImageSource:
         box_h = (frame.height_px - top) / frame.resolution.y_dpi - margin_in
         w_in, h_in = pic.inches()
         placement = fit(w_in, h_in, box_w, box_h, frame)
-        img = Image.fromarray(grey)
-        if placement.rotate:
-            img = img.transpose(Image.Transpose.ROTATE_90)
-        size = (placement.width_px, placement.height_px)
-        shrinking = size[0] * size[1] < img.width * img.height
-        img = img.resize(size, Image.Resampling.BOX if shrinking else Image.Resampling.BILINEAR,
-                         reducing_gap=None)
-        page = np.zeros((frame.height_px, frame.width_px), dtype=np.bool_)
-        paste(page, to_bilevel(np.asarray(img), options.halftone, whole_photo=is_photo(grey)),
-              top)
-        return page
+        photo = is_photo(grey)
+        img = _resized(Image.fromarray(grey), placement, photo)
+        out.fill(False)
+        picture = np.asarray(img)
+        region = region_of(out, picture.shape, top)
+        if region is None:  # does not fit whole (never for a fitted picture): clip it
+            paste(out, to_bilevel(picture, options.halftone, whole_photo=photo), top)
+        else:
+            to_bilevel(picture, options.halftone, whole_photo=photo, out=region)
+        return out
+
+
+def _resized(img: Image.Image, placement: Fit, photo: bool) -> Image.Image:
+    """The picture turned and scaled to its place: a box filter when shrinking (no
+    aliasing); when enlarging, bilinear for line art (smooth edges to threshold) and
+    nearest for a photograph, whose grain the error diffusion draws anyway."""
+    if placement.rotate:
+        img = img.transpose(Image.Transpose.ROTATE_90)
+    size = (placement.width_px, placement.height_px)
+    if size == img.size:
+        return img
+    if size[0] * size[1] < img.width * img.height:
+        how = Image.Resampling.BOX
+    else:
+        how = Image.Resampling.NEAREST if photo else Image.Resampling.BILINEAR
+    return img.resize(size, how, reducing_gap=None)
 
 
 def _is_fax_page(pic: Frame1, frame: Frame) -> bool:

@@ -58,7 +58,7 @@ class PdfSource:
             self._doc = pdfium.PdfDocument(self.data, password=self.password)
         return self._doc
 
-    def render(self, index: int, frame: Frame, options: RenderOptions) -> Bilevel:
+    def render(self, index: int, frame: Frame, options: RenderOptions, out: Bilevel) -> Bilevel:
         """Page ``index`` on the fax page, natural size or shrunk to fit, centred across."""
         w_pt, h_pt = self.sizes_pt[index]
         placement = fit(w_pt / PT_PER_INCH, h_pt / PT_PER_INCH,
@@ -74,7 +74,7 @@ class PdfSource:
             grey = render_grey(self._document()[index], bitmap,
                                (left, 0, placement.width_px, placement.height_px),
                                rotate=placement.rotate)
-            return to_bilevel(grey, options.halftone)  # a new array: the bitmap is reused
+            return to_bilevel(grey, options.halftone, out=out)  # the bitmap is reused
 
 
 def render_grey(page: Any, bitmap: Any, box: tuple[int, int, int, int],

@@ -63,3 +63,14 @@ def paste(page: NDArray[np.bool_], picture: NDArray[np.bool_], top_px: int) -> N
     rows = max(0, min(h, page.shape[0] - top_px))
     cols = min(w, page.shape[1] - left)
     page[top_px:top_px + rows, left:left + cols] = picture[:rows, :cols]
+
+
+def region_of(page: NDArray[np.bool_], shape: tuple[int, ...], top_px: int,
+              ) -> NDArray[np.bool_] | None:
+    """The view of ``page`` where :func:`paste` would put a picture of ``shape``, or None
+    when the picture would be clipped."""
+    h, w = shape[0], shape[1]
+    left = (page.shape[1] - w) // 2
+    if left < 0 or top_px < 0 or top_px + h > page.shape[0]:
+        return None
+    return page[top_px:top_px + h, left:left + w]

@@ -2,7 +2,9 @@
 
 The body, each attachment and each converted office file become a *source*
 that knows its page count once it has been checked (``n_pages``) and draws
-page ``i`` into a given frame on demand (``render``). Composition checks every
+page ``i`` into a given frame on demand (``render``), into a page raster it is
+handed (``out``, see ``_arena``) or, for a page of its own size, a new one.
+Composition checks every
 source before it renders any page, so bad input is reported before work is
 done and before anything is dialled.
 """
@@ -45,5 +47,10 @@ class Source(Protocol):
     def n_pages(self) -> int:
         """Pages this source makes."""
 
-    def render(self, index: int, frame: Frame, options: RenderOptions) -> Bilevel:
-        """Page ``index`` (0-based) as a bilevel raster (True = black)."""
+    def render(self, index: int, frame: Frame, options: RenderOptions, out: Bilevel) -> Bilevel:
+        """Page ``index`` (0-based) as a bilevel raster (True = black).
+
+        ``out`` is a frame-sized raster with undefined contents; the page is drawn into
+        it (every pixel written) and returned, unless the page has another size, which
+        is then returned in an array of its own.
+        """

@@ -46,9 +46,9 @@ class TextSource:
         """Pages of text."""
         return len(self.pages)
 
-    def render(self, index: int, frame: Frame, options: RenderOptions) -> Bilevel:
-        """Page ``index`` drawn at the frame's resolution."""
-        return render_items(self.pages[index], frame, self.measurer)
+    def render(self, index: int, frame: Frame, options: RenderOptions, out: Bilevel) -> Bilevel:
+        """Page ``index`` drawn at the frame's resolution, into ``out``."""
+        return render_items(self.pages[index], frame, self.measurer, out=out)
 
     def warnings(self) -> list[str]:
         """One line naming the characters no font could draw, if any."""
