@@ -99,3 +99,17 @@ def test_retry_policy_schedule() -> None:
     assert [policy.delay_before_s(n) for n in (1, 2, 3, 4)] == [0, 120, 300, 300]
     with pytest.raises(DeliveryError):
         RetryPolicy(attempts=0)
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "jobs.db"
+    with JobStore(path) as store:
+        assert store.jobs() == []
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(DeliveryError, match="schema 99"):
+        JobStore(path)

@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS attempts (
     PRIMARY KEY (job_id, n));
 """
 
+SCHEMA_VERSION = 1
 _OPEN_STATES = (JobState.QUEUED.value, JobState.RETRYING.value, JobState.DIALLING.value)
 
 
@@ -120,12 +121,23 @@ class JobStore:
                                    check_same_thread=False)
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise DeliveryError(f"{self.path} holds job store schema {version}; this pyfax "
+                                f"knows up to {SCHEMA_VERSION}: upgrade pyfax")
         self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
+
+    def __enter__(self) -> JobStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
