@@ -184,3 +184,20 @@ def test_talker_echo_of_our_own_frames_is_ignored(delay_ms: float, ecm: bool) ->
     assert tx.result is not None and tx.result.ok, tx.result
     assert rx.result is not None and rx.result.ok, rx.result
     assert pages_equal(rx.received_pages, pages)
+
+
+@pytest.mark.slow
+def test_tcf_drowned_in_noise_gets_ftt_and_a_lower_rate() -> None:
+    from t30_audio import StateFault
+    need("v17")
+    pages = sample_pages(1, rows=60, seed=41)
+    tx = Terminal("send", pages, ecm=True, modems=("v17",))
+    rx = Terminal("receive", ecm=True, modems=("v17",))
+    noise = StateFault(rx, {"R_TCF"}, 0, "noise", episodes=1)
+    run_call(tx, rx, channel=noise, limit_s=150)
+    assert noise.log
+    assert tx.result is not None and tx.result.ok, tx.result
+    assert tx.result.bit_rate == 12000
+    assert any("rx FTT" in ln for ln in tx.result.trace)
+    assert not any("repeat command" in ln for ln in tx.result.trace)  # FTT came in time
+    assert pages_equal(rx.received_pages, pages)

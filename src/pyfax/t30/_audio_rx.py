@@ -38,6 +38,8 @@ __all__ = ["RX_CUTOFF_DBM0", "RxChain"]
 RX_CUTOFF_DBM0 = -43.0
 _FULL_SCALE_0DBM0_RMS = 32767 * 10 ** (-3.14 / 20) / 2 ** 0.5  # spandsp's dBm0 convention
 SOUND_RMS = _FULL_SCALE_0DBM0_RMS * 10 ** (RX_CUTOFF_DBM0 / 20)
+TCF_GAP_S = 0.04
+"""Silence after a TCF that failed to train: the TCF is over, answer FTT now."""
 SOUND_MIN_S = 0.5
 """Energy above the cutoff for this long (in all) counts as "the line carried sound"."""
 MAX_TCF_S = 3.0
@@ -83,6 +85,8 @@ class RxChain:
         self._trained_rate: ModemRate | None = None
         self._burst_trained = False
         self._burst_s = 0.0
+        self._tcf_failed = False
+        self._quiet_s = 0.0
         self._bits: list[np.ndarray] = []
         self._fast_hdlc = HdlcDeframer()
         self._tones: ToneDetector | None = ToneDetector(cutoff_dbm0=RX_CUTOFF_DBM0)
@@ -96,6 +100,7 @@ class RxChain:
     def listen_fast(self, action: ReceiveFast) -> None:
         """Start a fast receiver for ``action.modem_rate`` in ``action.mode``."""
         self._mode = action
+        self._tcf_failed = False
         self._active = True
         if action.mode is ReceiveMode.TCF or action.long_train:
             self._trained_rate = None
@@ -169,9 +174,14 @@ class RxChain:
             self._burst_trained = True
             events.append(FastTrained())
         if ModemStatus.TRAINING_FAILED in statuses and not self._burst_trained:
-            events.append(FastTrainingFailed())
+            if self._mode.mode is ReceiveMode.TCF:
+                self._tcf_failed = True  # reported when the TCF signal ends (no FTT over it)
+            else:
+                events.append(FastTrainingFailed())
             self._new_burst()
             return events
+        if self._tcf_failed and not self._burst_trained:
+            events += self._failed_tcf_end(samples)
         if self._burst_trained and res.bits.size:
             events += self._take_bits(res.bits)
         if self._burst_trained:
@@ -183,6 +193,15 @@ class RxChain:
             self._trained_rate = self._mode.modem_rate
             self._new_burst()
         return events
+
+    def _failed_tcf_end(self, samples: Samples) -> list[Event]:
+        x = samples.astype(np.float64)
+        quiet = not x.size or float(np.sqrt(np.mean(x * x))) < SOUND_RMS
+        self._quiet_s = self._quiet_s + x.size / SAMPLE_RATE_HZ if quiet else 0.0
+        if self._quiet_s < TCF_GAP_S:
+            return []
+        self._tcf_failed = False
+        return [FastTrainingFailed()]
 
     def _take_bits(self, bits: np.ndarray) -> list[Event]:
         assert self._mode is not None

@@ -134,14 +134,26 @@ class ReceiverMixin(Core):
         self.progress.dcs = dcs
         self._out.append(ReceiveFast(dcs.modem_rate, ReceiveMode.TCF))
         self._start_timer(Timer.T2)
+        self._start_timer(Timer.T4)  # TCF deadline: the sender listens again about now
         self._set_state(State.R_TCF)
 
     def _r_fast_trained(self) -> None:
         self._carrier_seen = True
         if self.state is State.R_TCF:
+            self._stop_timer(Timer.T4)  # the TCF is under way: judge it when it ends
             self._start_timer(Timer.T2)
         else:
             self._stop_timer(Timer.T2)
+
+    def _r_tcf_deadline(self) -> None:
+        """No TCF trained within T4 of the DCS: answer FTT while the sender listens."""
+        self._log("no TCF trained in time")
+        self._r_tcf_failed()
+
+    def _r_signal_present(self) -> None:
+        """A carrier the fast modem cannot train on: the remote is still sending."""
+        if Timer.T2 in self._timers:
+            self._start_timer(Timer.T2)
 
     def _r_tcf(self) -> None:
         ev = self._event
