@@ -93,3 +93,26 @@ def test_non_bool_pages_are_accepted_as_non_zero_black() -> None:
     page = np.zeros((3, 64), np.uint8)
     page[1, 3:9] = 255
     assert np.array_equal(t4.decode(t4.encode(page), 64), page != 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    page=pages(),
+    scheme=st.sampled_from(SCHEMES),
+    align=st.booleans(),
+    min_bits=st.sampled_from([0, 200, 1000]),
+    band_runs=st.integers(1, 300),
+)
+def test_coding_in_bands_changes_nothing(
+    page: NDArray[np.bool_], scheme: str, align: bool, min_bits: int, band_runs: int
+) -> None:
+    import pyfax.t4._encode as encoder
+
+    whole = t4.encode(page, scheme, k=3, byte_align_eol=align, min_bits_per_line=min_bits)
+    saved = encoder.BAND_RUNS
+    encoder.BAND_RUNS = band_runs  # many small bands
+    try:
+        banded = t4.encode(page, scheme, k=3, byte_align_eol=align, min_bits_per_line=min_bits)
+    finally:
+        encoder.BAND_RUNS = saved
+    assert banded == whole

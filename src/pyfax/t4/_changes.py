@@ -39,6 +39,9 @@ class Changes:
         return int(self.offsets.size - 1)
 
 
+Flips = NDArray[np.uint64]
+
+
 def find_changes(page: Page) -> Changes:
     """The changing elements of every row of ``page``.
 
@@ -46,10 +49,15 @@ def find_changes(page: Page) -> Changes:
     >>> c.positions.tolist(), c.offsets.tolist()
     ([1, 3, 0], [0, 2, 3])
     """
-    flat, offsets = find_flat_changes(page)
-    width = page.shape[1]
-    row_base = np.repeat(np.arange(offsets.size - 1, dtype=np.int64) * width, np.diff(offsets))
-    return Changes(flat - row_base, offsets, width)
+    return changes_of(page_flips(page), page.shape[1])
+
+
+def changes_of(flips: Flips, width_px: int) -> Changes:
+    """The changing elements of the rows whose :func:`page_flips` are given."""
+    flat, offsets = flat_changes(flips, width_px)
+    row_base = np.repeat(np.arange(offsets.size - 1, dtype=np.int64) * width_px, np.diff(offsets))
+    flat -= row_base
+    return Changes(flat, offsets, width_px)
 
 
 def find_flat_changes(page: Page) -> tuple[Index, Index]:
@@ -59,6 +67,14 @@ def find_flat_changes(page: Page) -> tuple[Index, Index]:
 
     >>> [a.tolist() for a in find_flat_changes(np.array([[0, 1, 1, 0], [1, 1, 1, 1]], bool))]
     [[1, 3, 4], [0, 2, 3]]
+    """
+    return flat_changes(page_flips(page), page.shape[1])
+
+
+def page_flips(page: Page) -> Flips:
+    """Each row packed into 64-bit words, with a bit set where a pixel changes.
+
+    Bit 63 - j of word w is column 64 w + j (columns past the width are white).
     """
     n_rows, width = page.shape
     n_words = -(-width // 64)
@@ -71,16 +87,27 @@ def find_flat_changes(page: Page) -> tuple[Index, Index]:
     # A pixel changes where it differs from its left neighbour (white left of column 0).
     flips = words ^ (words >> np.uint64(1))
     flips[:, 1:] ^= (words[:, :-1] & np.uint64(1)) << np.uint64(63)
+    return flips
+
+
+def changes_per_row(flips: Flips) -> Index:
+    """How many changing elements each row has (counting one past the width)."""
+    return np.asarray(np.bitwise_count(flips).sum(axis=1, dtype=np.int64), np.int64)
+
+
+def flat_changes(flips: Flips, width_px: int) -> tuple[Index, Index]:
+    """Flat changing elements (``row * width + column``) and CSR offsets, from flips."""
+    n_rows, n_words = flips.shape
     hit = np.flatnonzero(flips)
     # Unpack only the words with a change; bool nonzero is numpy's fast path.
     hit_bits = np.unpackbits(flips.reshape(-1)[hit].astype(">u8").view(np.uint8)).view(bool)
     flat = np.flatnonzero(hit_bits)  # bit index among the hit words ...
     flat += ((hit - np.arange(hit.size)) << 6)[flat >> 6]  # ... made a page index
-    if n_words * 64 != width:
+    if n_words * 64 != width_px:
         row, col = np.divmod(flat, n_words * 64)
-        keep = col < width
-        flat = row[keep] * width + col[keep]
-    offsets = np.searchsorted(flat, np.arange(n_rows + 1, dtype=np.int64) * width)
+        keep = col < width_px
+        flat = row[keep] * width_px + col[keep]
+    offsets = np.searchsorted(flat, np.arange(n_rows + 1, dtype=np.int64) * width_px)
     return flat, offsets.astype(np.int64)
 
 
