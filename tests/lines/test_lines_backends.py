@@ -206,6 +206,9 @@ def test_backend_specs() -> None:
     lb = open_backend("loopback:drop_mid_page:alaw")
     assert isinstance(lb, LoopbackBackend) and lb.impairments == (G711("alaw"),)
     assert isinstance(open_backend("tcp:4555"), TcpPcmBackend)
+    assert isinstance(open_backend("spandsp-loopback:busy"), LoopbackBackend)
+    with pytest.raises(LineError):
+        LoopbackBackend(remote="hylafax")
     for bad in ("tcp:x", "tcp:0", "carrier-pigeon", "loopback:nope"):
         with pytest.raises(LineError):
             open_backend(bad)

@@ -2,7 +2,8 @@
 
 It tops up a demo account through the test card gateway, composes a message
 (a body and a two-page PDF invoice generated here), sends it as audio over
-the loopback line to the simulated fax machine (a pyfax receiver), and
+the loopback line to the simulated fax machine (a pyfax receiver, or with
+``--remote spandsp`` spandsp's fax terminal), and
 writes what that machine received (PNG and TIFF-F), the composed pages, and
 the call itself (stereo WAV), then prints the delivery report and the charge.
 
@@ -102,6 +103,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("demo-out"),
                    help="folder for the files (default ./demo-out)")
+    p.add_argument("--remote", choices=("pyfax", "spandsp"), default="pyfax",
+                   help="the simulated fax machine: a pyfax receiver (default) or spandsp's "
+                        "terminal (needs libspandsp2)")
     p.set_defaults(func=run)
 
 
@@ -141,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     ledger = _fresh_account(out)
     pdf = demo_pdf()
     (out / "invoice.pdf").write_bytes(pdf)
-    loopback = LoopbackBackend("answer", out_dir=out / "received")
+    loopback = LoopbackBackend("answer", out_dir=out / "received", remote=args.remote)
     backend = WavRecorder(loopback, out / "call.wav")
     msg = Message(sender="Demo User <demo@example.com>",
                   to=f"Acme Accounting {DEMO_NUMBER}, accounting@example.com",

@@ -158,8 +158,21 @@ class LoopbackCall:
         if self.ended:
             return
         self.ended = True
-        if self.out_dir is not None and self.progress is CallProgress.ANSWERED:
+        if self.progress is not CallProgress.ANSWERED:
+            return
+        self._let_remote_finish()
+        close = getattr(self.remote, "close", None)
+        if close is not None:  # e.g. spandsp completes its TIFF when freed
+            close()
+        if self.out_dir is not None:
             save_pages(self.received_pages, self.out_dir)
+
+    def _let_remote_finish(self) -> None:
+        """Feed the remote silence for up to 2 s so that it reaches phase E."""
+        for _ in range(2 * SAMPLE_RATE_HZ // 160):
+            if getattr(self.remote, "done", True) or self.remote_hung_up:
+                return
+            self.remote.step(np.zeros(160, dtype=np.int16))
 
 
 def save_pages(pages: Sequence[NDArray[np.bool_]], out_dir: Path, *,
@@ -218,13 +231,15 @@ class LoopbackBackend:
         modems: the fast modems the remote offers.
         out_dir: where received pages are written (PNG and TIFF-F), one ``call-N``
             folder per answered call.
-        remote_factory: makes the remote terminal (default: a pyfax receiver).
+        remote: ``"pyfax"`` (a pyfax receiver) or ``"spandsp"`` (spandsp's
+            terminal through ctypes; needs libspandsp2).
+        remote_factory: makes the remote terminal (overrides ``remote``).
     """
 
     def __init__(self, behaviour: str | Behaviour = Behaviour.ANSWER, *,
                  impairments: Sequence[Impairment] = (), ident: str = "+32 2 555 0100",
                  ecm: bool = True, modems: Sequence[str] = ("v17", "v29", "v27ter"),
-                 out_dir: str | Path | None = None,
+                 out_dir: str | Path | None = None, remote: str = "pyfax",
                  remote_factory: Callable[[], Any] | None = None) -> None:
         try:
             self.behaviour = Behaviour(behaviour)
@@ -238,12 +253,20 @@ class LoopbackBackend:
         self.modems = tuple(modems)
         self.out_dir = None if out_dir is None else Path(out_dir)
         self.calls: list[LoopbackCall] = []
-        self.remote_factory = remote_factory or self._pyfax_receiver
+        if remote not in ("pyfax", "spandsp"):
+            raise LineError(f"remote must be 'pyfax' or 'spandsp', not {remote!r}")
+        default = self._pyfax_receiver if remote == "pyfax" else self._spandsp_receiver
+        self.remote_factory = remote_factory or default
 
     def _pyfax_receiver(self) -> Any:
         from pyfax.t30 import Terminal
 
         return Terminal(role="receive", ident=self.ident, ecm=self.ecm, modems=self.modems)
+
+    def _spandsp_receiver(self) -> Any:
+        from pyfax.lines._spandsp import SpandspReceiver
+
+        return SpandspReceiver(ident=self.ident, ecm=self.ecm, modems=self.modems)
 
     def dial(self, number: str) -> LoopbackCall:
         """Call the simulated remote; busy and no-answer never connect."""

@@ -2,8 +2,9 @@
 
 * ``loopback`` or ``loopback:BEHAVIOUR`` — the simulated remote fax machine
   (``answer``, ``busy``, ``no_answer``, ``silent``, ``drop_mid_page``,
-  ``reject_after_training``); ``loopback:answer:alaw`` adds G.711 A-law (or
-  ``ulaw``) on the line.
+  ``reject_after_training``, ``out_of_paper``, ``memory_full``);
+  ``loopback:answer:alaw`` adds G.711 A-law (or ``ulaw``) on the line.
+  ``spandsp-loopback...`` is the same with spandsp's terminal as the remote.
 * ``tcp:PORT`` — raw s16le 8 kHz PCM to ``127.0.0.1:PORT``.
 * ``pipe:PROGRAM ARGS...`` — raw PCM over a program's stdin/stdout
   (``{number}`` in its arguments becomes the number dialled).
@@ -22,7 +23,7 @@ from pyfax.lines.pcm import PipePcmBackend, TcpPcmBackend
 
 __all__ = ["open_backend"]
 
-SPEC_HELP = ("loopback[:BEHAVIOUR[:alaw|ulaw]], tcp:PORT (127.0.0.1) or "
+SPEC_HELP = ("[spandsp-]loopback[:BEHAVIOUR[:alaw|ulaw]], tcp:PORT (127.0.0.1) or "
              "pipe:'PROGRAM ARGS' (raw s16le 8 kHz PCM)")
 
 
@@ -36,11 +37,12 @@ def open_backend(spec: str, *, out_dir: str | Path | None = None) -> Backend:
         LineError: the spec names no known backend, or its arguments are bad.
     """
     kind, _, rest = spec.partition(":")
-    if kind == "loopback":
+    if kind in ("loopback", "spandsp-loopback"):
         parts = [p for p in rest.split(":") if p]
         behaviour = parts[0] if parts else "answer"
         impairments: list[Impairment] = [G711(law) for law in parts[1:]]
-        return LoopbackBackend(behaviour, impairments=impairments, out_dir=out_dir)
+        return LoopbackBackend(behaviour, impairments=impairments, out_dir=out_dir,
+                               remote="spandsp" if kind == "spandsp-loopback" else "pyfax")
     if kind == "tcp":
         try:
             return TcpPcmBackend(int(rest))
