@@ -125,3 +125,20 @@ def test_spandsp_receives_impaired(modem: str, line: str) -> None:
 def test_spandsp_v27ter_receives_50ppm(ppm: float) -> None:
     audio = ch.clock_offset(_ours("v27ter"), ppm)
     assert _spandsp_errors("v27ter", audio, "clock") == 0
+
+
+@pytest.mark.peer
+@pytest.mark.slow
+@pytest.mark.parametrize(("modem", "rate"), [("v29", 7200), ("v29", 4800), ("v27ter", 2400)])
+def test_other_rates_all_impairments_together(modem: str, rate: int) -> None:
+    bits = np.random.default_rng(rate).integers(0, 2, N_BITS, dtype=np.uint8)
+    tx_cls, rx_cls = MODEMS[modem][1], MODEMS[modem][2]
+    tx = tx_cls(rate)
+    tx.put_bits(bits)
+    tx.end_of_data()
+    ours = _framed(np.concatenate([tx.tx(8000) for _ in range(100) if not tx.done]))
+    theirs = _framed(SpandspTx(modem, rate, bits).run())
+    for audio in (ours, theirs):
+        got = rx_cls(rate).rx(_all_together(audio, 1)).bits
+        assert len(got) >= N_BITS
+        assert np.array_equal(got[:N_BITS], bits)
