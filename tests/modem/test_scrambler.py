@@ -59,10 +59,7 @@ def _reference_descramble(line: list[int], poly: ScramblerPoly, reg: int = 0) ->
     return out
 
 
-@pytest.mark.parametrize("poly", list(ScramblerPoly))
-@pytest.mark.parametrize("seed", range(5))
-def test_descrambler_matches_bitwise_reference(poly: ScramblerPoly, seed: int) -> None:
-    rng = np.random.default_rng(seed)
+def _patterned(rng: np.random.Generator) -> np.ndarray:
     parts = []
     for _ in range(20):  # random bits mixed with periodic patterns that trip the guard
         kind = rng.integers(0, 3)
@@ -72,7 +69,26 @@ def test_descrambler_matches_bitwise_reference(poly: ScramblerPoly, seed: int) -
         else:
             period = rng.integers(1, 13, endpoint=True)
             parts.append(np.resize(rng.integers(0, 2, period, dtype=np.uint8), n))
-    line = np.concatenate(parts)
+    return np.concatenate(parts)
+
+
+@pytest.mark.parametrize("poly", list(ScramblerPoly))
+@pytest.mark.parametrize("seed", range(5))
+def test_scrambler_matches_reference_on_patterns(poly: ScramblerPoly, seed: int) -> None:
+    rng = np.random.default_rng(50 + seed)
+    bits = _patterned(rng)
+    expected = _reference_scramble(bits.tolist(), poly, reg=0x1F3)
+    s = Scrambler(poly, register=0x1F3)
+    cuts = np.sort(rng.integers(0, len(bits), 6))
+    got = np.concatenate([s.process(p) for p in np.split(bits, cuts)])
+    assert got.tolist() == expected
+
+
+@pytest.mark.parametrize("poly", list(ScramblerPoly))
+@pytest.mark.parametrize("seed", range(5))
+def test_descrambler_matches_bitwise_reference(poly: ScramblerPoly, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    line = _patterned(rng)
     expected = _reference_descramble(line.tolist(), poly, reg=0x2A5)
     d = Descrambler(poly, register=0x2A5)
     cuts = np.sort(rng.integers(0, len(line), 6))
