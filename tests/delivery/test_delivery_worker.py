@@ -213,3 +213,22 @@ def test_a_worker_that_lost_its_lease_abandons_the_call(tmp_path: Path) -> None:
     assert thief and thief[0] is not None  # the other worker took the job
     assert rig.store.open_attempt(rig.jid) == 1  # left for the thief to close
     assert [e.kind for e in rig.ledger.entries("alice")].count(EntryKind.CHARGE) == 0
+
+
+def test_an_account_in_another_currency_is_charged_the_converted_tariff(tmp_path: Path) -> None:
+    from pyfax.billing import Money
+
+    clock, store = FakeClock(), JobStore()
+    ledger = Ledger(tmp_path / "credit.db")
+    ledger.open_account("bob", currency="USD")
+    ledger.credit("bob", Decimal("30.00"), reference="seed")
+    mid = store.add_message(account="bob", sender="b", subject="s", ident="", pages=pages(1),
+                            now_s=clock.now())
+    jid = store.add_job(mid, e164=E164, now_s=clock.now())
+    Worker(store=store, ledger=ledger, backend=ScriptedBackend(), clock=clock,
+           terminal_factory=TerminalScript([ok(1, line_time_s=95.0)])).run_until_idle()
+    eur = TariffTable.default().cost(E164, 95.0).price
+    assert eur.currency == "EUR"
+    usd = ledger.convert(Money(eur.amount, "EUR"), "USD").rounded().amount
+    [charge] = [e for e in ledger.entries("bob") if e.kind is EntryKind.CHARGE]
+    assert charge.currency == "USD" and charge.amount == usd == store.attempts(jid)[0].cost
