@@ -203,6 +203,9 @@ def _windows(y: NDArray[np.complex128], ks: NDArray[np.int64], n_taps: int) -> N
 
 def _align(y: NDArray[np.complex128], plan: TrainingPlan, expected: int,
            n_taps: int) -> int | None:
+    """Symbol index (on the grid) where the known symbols start: the best
+    correlation of the on-time samples with the first 64 known symbols (their
+    mean removed), within ``_ALIGN_SEARCH`` symbols of ``expected``."""
     j = min(64, len(plan.known))
     ref = plan.known[:j] - np.mean(plan.known[:j])
     lo = max(n_taps, expected - _ALIGN_SEARCH)
@@ -216,6 +219,8 @@ def _align(y: NDArray[np.complex128], plan: TrainingPlan, expected: int,
 
 def _train(y: NDArray[np.complex128], plan: TrainingPlan, k0: int,
            n_taps: int) -> tuple[NDArray[np.complex128], int, float] | None:
+    """Least-squares (ridge) equaliser on the first known symbols, for the
+    alignment ``k0`` and its neighbours: (taps, alignment, normalised MSE)."""
     n_ls = min(len(plan.known), LS_SYMBOLS)
     d = plan.known[:n_ls]
     best: tuple[NDArray[np.complex128], int, float] | None = None
