@@ -1,8 +1,9 @@
 """The receive side of the audio terminal: samples to T.30 events.
 
-The V.21 receiver and its HDLC deframer listen whenever no fast burst is
-under way (spandsp's terminal does the same), so a command still arrives
-when the fast modem it expected never came. On ``ReceiveFast`` a fast
+The V.21 receiver and its HDLC deframer always listen (spandsp's terminal
+does the same), so a command still arrives when the fast modem it expected
+never came, and a good V.21 frame ends a fast burst whose carrier detector
+is held up by line noise. On ``ReceiveFast`` a fast
 receiver runs alongside: in TCF mode it measures the longest run of zeros after training;
 in page mode it gathers the page bits until the carrier drops; in ECM mode
 it deframes HDLC frames. Each burst gets a fresh receiver (V.17: short train
@@ -79,7 +80,6 @@ class RxChain:
         self._hdlc = HdlcDeframer()
         self._fast: Any = None
         self._active = False
-        self._v21_skipped = False
         self._fast_rate: ModemRate | None = None
         self._mode: ReceiveFast | None = None
         self._trained_rate: ModemRate | None = None
@@ -132,20 +132,21 @@ class RxChain:
         if self._active:
             events += self._rx_fast(samples)
             in_burst = self._burst_trained
-        if in_burst:  # half duplex: no V.21 while a fast burst is under way
-            self._v21_skipped = True
-            return events
-        if self._v21_skipped:
-            self.reset_v21()
-            self._v21_skipped = False
-        if self._tones is not None:
+        elif self._tones is not None:
             events += self._listen_to_line(samples)
         v21 = self._v21.rx(samples)
-        if v21.bits.size:
-            frames = self._hdlc.put_bits(v21.bits)
-            events += [FrameReceived(f.data, f.crc_ok) for f in frames]
+        frames = self._hdlc.put_bits(v21.bits) if v21.bits.size else []
+        if frames:
+            self._tones = None  # the remote is a fax terminal: no need to listen for more
+        if in_burst:
+            # V.21 garbage decoded from the fast signal is dropped; a good frame proves
+            # the fast signal is over, even when noise holds its carrier detector up.
+            frames = [f for f in frames if f.crc_ok]
             if frames:
-                self._tones = None  # the remote is a fax terminal: no need to listen for more
+                events.append(self._end_of_burst())
+                self._trained_rate = self._mode.modem_rate if self._mode else None
+                self._new_burst()
+        events += [FrameReceived(f.data, f.crc_ok) for f in frames]
         return events
 
     def _listen_to_line(self, samples: Samples) -> list[Event]:
