@@ -201,3 +201,19 @@ def test_tcf_drowned_in_noise_gets_ftt_and_a_lower_rate() -> None:
     assert any("rx FTT" in ln for ln in tx.result.trace)
     assert not any("repeat command" in ln for ln in tx.result.trace)  # FTT came in time
     assert pages_equal(rx.received_pages, pages)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ecm", [True, False])
+def test_noise_above_the_carrier_cutoff_does_not_hang(ecm: bool) -> None:
+    # -40 dBm0 of noise keeps the fast receivers' carrier detectors up after each
+    # burst; the post-page command heard on V.21 must still end the burst.
+    from t30_audio import noisy_line
+    need("v29")
+    pages = sample_pages(2, rows=100, seed=51)
+    tx = Terminal("send", pages, ecm=ecm, modems=("v29",))
+    rx = Terminal("receive", ecm=ecm, modems=("v29",))
+    line_s = run_call(tx, rx, channel=noisy_line(4, noise_dbm0=-40.0), limit_s=300)
+    assert tx.done and rx.done and line_s < 120
+    assert tx.result is not None and tx.result.ok, tx.result
+    assert pages_equal(rx.received_pages, pages)
