@@ -56,3 +56,16 @@ def test_spandsp_with_talker_echo_protection_tone(rate: int) -> None:
     assert [e.status for e in res.events] == [
         ModemStatus.CARRIER_UP, ModemStatus.TRAINING_SUCCEEDED, ModemStatus.CARRIER_DOWN]
     assert np.array_equal(res.bits[:4000], bits)
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("rate", [4800, 2400])
+def test_pyfax_talker_echo_protection_tone_both_receivers(rate: int) -> None:
+    bits = np.random.default_rng(6).integers(0, 2, 4000, dtype=np.uint8)
+    tx = V27terTransmitter(rate, tep=True)
+    tx.put_bits(bits)
+    tx.end_of_data()
+    audio = np.concatenate([tx.tx(100_000), np.zeros(800, np.int16)])
+    assert np.max(np.abs(audio[200:1500])) > 5000  # 200 ms of 1800 Hz carrier
+    assert np.array_equal(V27terReceiver(rate).rx(audio).bits[:4000], bits)
+    assert np.array_equal(SpandspRx("v27ter", rate).run(audio)[:4000], bits)

@@ -55,3 +55,17 @@ def test_spandsp_with_talker_echo_protection_tone() -> None:
     assert [e.status for e in res.events] == [
         ModemStatus.CARRIER_UP, ModemStatus.TRAINING_SUCCEEDED, ModemStatus.CARRIER_DOWN]
     assert np.array_equal(res.bits[:4000], bits)
+
+
+@pytest.mark.peer
+def test_pyfax_talker_echo_protection_tone_both_receivers() -> None:
+    bits = np.random.default_rng(6).integers(0, 2, 4000, dtype=np.uint8)
+    tx = V29Transmitter(9600, tep=True)
+    tx.put_bits(bits)
+    tx.end_of_data()
+    audio = np.concatenate([tx.tx(100_000), np.zeros(800, np.int16)])
+    # 200 ms of 1700 Hz carrier, then segment 1's silence.
+    assert np.max(np.abs(audio[200:1500])) > 5000
+    assert np.max(np.abs(audio[1680:1720])) < 100
+    assert np.array_equal(V29Receiver(9600).rx(audio).bits[:4000], bits)
+    assert np.array_equal(SpandspRx("v29", 9600).run(audio)[:4000], bits)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Protocol, TypeAlias
 
@@ -104,6 +104,8 @@ class TrainingPlan:
             immediately; the receiver trains its equaliser on them.
         ones_symbols: data symbols of scrambled binary ones before user data.
         tail_symbols: data symbols of scrambled binary ones after user data.
+        tep: the optional talker-echo-protection tone (unmodulated carrier)
+            sent before everything else when asked for; the receiver skips it.
     """
 
     silence_symbols: int
@@ -111,6 +113,7 @@ class TrainingPlan:
     known: Symbols
     ones_symbols: int
     tail_symbols: int
+    tep: Symbols = field(default_factory=lambda: np.zeros(0, np.complex128))
 
 
 class SymbolEncoder(Protocol):

@@ -52,9 +52,11 @@ class LinearTransmitter:
     Args:
         profile: the modem and rate.
         level_dbm0: transmit level of random data, in dBm0.
+        tep: send the plan's talker-echo-protection tone first.
     """
 
-    def __init__(self, profile: ModemProfile, *, level_dbm0: float = -10.0) -> None:
+    def __init__(self, profile: ModemProfile, *, level_dbm0: float = -10.0,
+                 tep: bool = False) -> None:
         if not -60.0 <= level_dbm0 <= 0.0:
             raise ModemError(f"transmit level {level_dbm0} dBm0 is outside -60..0 dBm0")
         spec = profile.spec
@@ -73,7 +75,8 @@ class LinearTransmitter:
         self._encoder = profile.new_encoder()
         self._scrambler = profile.new_scrambler()
         first = np.concatenate(
-            [np.zeros(plan.silence_symbols, np.complex128), plan.periodic, plan.known,
+            [plan.tep if tep else plan.tep[:0],
+             np.zeros(plan.silence_symbols, np.complex128), plan.periodic, plan.known,
              self._encode_ones(plan.ones_symbols)])
         # self._symbols[span + i] is symbol self._sym_base + i; the first
         # ``span`` entries are the symbols before it (zeros at the start).

@@ -7,8 +7,9 @@ What it implements (ITU-T V.27ter):
       each dibit a change of 0°, 90°, 180° or 270° (Table 2/V.27ter).
     * §3: the 1 + x^-6 + x^-7 scrambler with its guard against repeating
       patterns (``_scrambler``).
-    * §2.5.1 (Table 3/V.27ter), the long training without talker-echo
-      protection: segment 2, 32 symbols of no signal; segment 3, 50 symbols
+    * §2.5.1 (Table 3/V.27ter), the long training: segment 1, 200 ms of
+      unmodulated carrier for talker echo protection (on request); segment
+      2, 32 symbols of no signal; segment 3, 50 symbols
       of continuous 180° reversals; segment 4, 1074 symbols of 0° or 180°
       changes chosen by every third output of the scrambler fed with ones
       (register started at 0111100); segment 5, 8 symbols of scrambled ones.
@@ -81,10 +82,13 @@ _SEG4_PHASES = (_SEG3_PHASES[-1] + np.cumsum(4 * _SEG4_LINE[0::3].astype(np.int6
 _DATA_PHASE = int(_SEG4_PHASES[-1])
 
 
-def _plan() -> TrainingPlan:
+def _plan(baud: int) -> TrainingPlan:
+    # Segment 1 (talker echo protection, sent on request): 200 ms of
+    # unmodulated carrier at the phase segment 3 starts from.
+    tep = np.full(baud // 5, _POINTS[0])
     return TrainingPlan(silence_symbols=_SEG2_SILENCE, periodic=_POINTS[_SEG3_PHASES],
                         known=_POINTS[_SEG4_PHASES], ones_symbols=_SEG5_ONES,
-                        tail_symbols=_TAIL_ONES)
+                        tail_symbols=_TAIL_ONES, tep=tep)
 
 
 def _scrambler() -> Scrambler:
@@ -166,7 +170,8 @@ def v27ter_profile(bit_rate: int) -> ModemProfile:
     def decider() -> SymbolDecider:
         return _V27terDecider(bit_rate)
 
-    return ModemProfile(spec=spec, new_plan=_plan, new_encoder=encoder, new_decider=decider,
+    return ModemProfile(spec=spec, new_plan=lambda: _plan(baud), new_encoder=encoder,
+                        new_decider=decider,
                         new_scrambler=_scrambler, new_descrambler=_descrambler)
 
 
@@ -176,11 +181,13 @@ class V27terTransmitter:
     Args:
         bit_rate: 4800 or 2400 bit/s.
         level_dbm0: transmit level, dBm0 (default -10).
+        tep: send 200 ms of unmodulated carrier first (talker echo protection,
+            which T.4 §5.1 asks of Group 3 facsimile).
     """
 
-    def __init__(self, bit_rate: int, *, level_dbm0: float = -10.0) -> None:
+    def __init__(self, bit_rate: int, *, level_dbm0: float = -10.0, tep: bool = False) -> None:
         self.bit_rate = bit_rate
-        self._tx = LinearTransmitter(v27ter_profile(bit_rate), level_dbm0=level_dbm0)
+        self._tx = LinearTransmitter(v27ter_profile(bit_rate), level_dbm0=level_dbm0, tep=tep)
 
     def put_bits(self, bits: Bits) -> None:
         """Queue data bits (0/1, in line order)."""

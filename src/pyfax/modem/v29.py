@@ -57,6 +57,7 @@ _STEPS_4 = np.array([0, 2, 6, 4], dtype=np.int64)
 _AB = {9600: (3 - 3j, -3 + 0j), 7200: (1 - 1j, -3 + 0j), 4800: (-3j, -3 + 0j)}
 _CD = {9600: (3 + 0j, -3 + 3j), 7200: (3 + 0j, -1 + 1j), 4800: (3 + 0j, 3j)}
 
+_TEP_SYMBOLS = 480  # 200 ms of unmodulated carrier (talker echo protection)
 _SEG1_SILENCE = 48
 _SEG2_ABAB = 128
 _SEG3_CDCD = 384
@@ -83,7 +84,8 @@ def _plan(rate: int) -> TrainingPlan:
     periodic = np.array([b, a] * (_SEG2_ABAB // 2), dtype=np.complex128)
     known = np.where(np.array(_training_prbs(_SEG3_CDCD)) == 1, d, c).astype(np.complex128)
     return TrainingPlan(silence_symbols=_SEG1_SILENCE, periodic=periodic, known=known,
-                        ones_symbols=_SEG4_ONES, tail_symbols=_TAIL_ONES)
+                        ones_symbols=_SEG4_ONES, tail_symbols=_TAIL_ONES,
+                        tep=np.full(_TEP_SYMBOLS, 3 + 0j))
 
 
 def _symbol_fields(rate: int, groups: Bits) -> tuple[Bits, NDArray[np.int64]]:
@@ -204,11 +206,12 @@ class V29Transmitter:
     Args:
         bit_rate: 9600, 7200 or 4800 bit/s.
         level_dbm0: transmit level, dBm0 (default -10).
+        tep: send 200 ms of unmodulated carrier first (talker echo protection).
     """
 
-    def __init__(self, bit_rate: int, *, level_dbm0: float = -10.0) -> None:
+    def __init__(self, bit_rate: int, *, level_dbm0: float = -10.0, tep: bool = False) -> None:
         self.bit_rate = bit_rate
-        self._tx = LinearTransmitter(v29_profile(bit_rate), level_dbm0=level_dbm0)
+        self._tx = LinearTransmitter(v29_profile(bit_rate), level_dbm0=level_dbm0, tep=tep)
 
     def put_bits(self, bits: Bits) -> None:
         """Queue data bits (0/1, in line order)."""
