@@ -58,6 +58,7 @@ def test_printer_redraws_on_a_tty_and_prints_plain_lines_otherwise() -> None:
         p_plain(watch)
     p_tty.done()
     assert tty.getvalue().count("\r\x1b[2K") == 25 and tty.getvalue().endswith("\n")
+    assert "[#######-------------] " in tty.getvalue()  # 30 of 90 kB
     assert "\r" not in plain.getvalue() and len(plain.getvalue().splitlines()) == 3
 
 

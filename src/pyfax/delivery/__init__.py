@@ -15,6 +15,7 @@ from pyfax.delivery.notices import ListNotifier, Notice, NoticeKind, Notifier, P
 from pyfax.delivery.policy import RetryPolicy
 from pyfax.delivery.report import (
     AttemptRecord,
+    DeliveryReport,
     JobState,
     RecipientReport,
     Rejected,
@@ -28,6 +29,7 @@ from pyfax.delivery.worker import Worker
 __all__ = [
     "AttemptRecord",
     "Clock",
+    "DeliveryReport",
     "FakeClock",
     "Job",
     "JobState",

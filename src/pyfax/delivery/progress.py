@@ -86,6 +86,18 @@ def snapshot(watch: CallWatch) -> Snapshot:
         bit_rate=_int_or_none(prog, "bit_rate"))
 
 
+def _bar(snap: Snapshot, width: int = 20) -> str:
+    """A bar of the pages done (or bytes sent), e.g. ``[######--------------] ``."""
+    if snap.bytes_total and snap.bytes_sent is not None:
+        done = snap.bytes_sent / snap.bytes_total
+    elif snap.pages_done is not None and snap.pages:
+        done = snap.pages_done / snap.pages
+    else:
+        return ""
+    filled = round(max(0.0, min(1.0, done)) * width)
+    return "[" + "#" * filled + "-" * (width - filled) + "] "
+
+
 class ProgressPrinter:
     """Prints call progress: redrawn in place on a TTY, plain lines otherwise.
 
@@ -111,9 +123,10 @@ class ProgressPrinter:
             if self._key is not None:
                 self.done()
             self._key = key
-        text = snapshot(watch).line()
+        snap = snapshot(watch)
+        text = snap.line()
         if self.tty:
-            self.stream.write("\r\x1b[2K" + text)
+            self.stream.write("\r\x1b[2K" + _bar(snap) + text)
             self._drawn = True
         elif watch.line_time_s >= self._next_plain_s:
             self.stream.write(text + "\n")

@@ -11,7 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-__all__ = ["AttemptRecord", "JobState", "RecipientReport", "Rejected", "SendReport", "Status"]
+__all__ = ["AttemptRecord", "DeliveryReport", "JobState", "RecipientReport", "Rejected",
+           "SendReport", "Status"]
 
 
 class JobState(enum.StrEnum):
@@ -108,6 +109,10 @@ class RecipientReport:
     def delivered(self) -> bool:
         """True when the receiver confirmed every page."""
         return self.status is Status.DELIVERED
+
+
+DeliveryReport = RecipientReport
+"""The issue's name for the per-recipient report."""
 
 
 @dataclass(frozen=True)

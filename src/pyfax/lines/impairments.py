@@ -83,14 +83,36 @@ class Gain:
 
 @dataclass(frozen=True)
 class Noise:
-    """White Gaussian noise at an absolute level, seeded."""
+    """White Gaussian noise, seeded, at an absolute level or at an SNR.
+
+    Attributes:
+        noise_dbm0: the noise level, when ``snr_db`` is None.
+        seed: the random generator's seed.
+        snr_db: signal-to-noise ratio against a signal at ``signal_dbm0``.
+        signal_dbm0: the signal level the SNR refers to (a fax modem sends at
+            about -14 dBm0 before line loss).
+    """
 
     noise_dbm0: float = -50.0
     seed: int = 1
+    snr_db: float | None = None
+    signal_dbm0: float = -14.0
+
+    @property
+    def level_dbm0(self) -> float:
+        """The noise level in dBm0.
+
+        >>> Noise(snr_db=30, signal_dbm0=-24).level_dbm0
+        -54.0
+        """
+        if self.snr_db is None:
+            return float(self.noise_dbm0)
+        return float(self.signal_dbm0 - self.snr_db)
 
     def stage(self) -> Stage:
         rng = np.random.default_rng(self.seed)
-        return lambda block: channel.awgn(block, None, rng, noise_dbm0=self.noise_dbm0)
+        level = self.level_dbm0
+        return lambda block: channel.awgn(block, None, rng, noise_dbm0=level)
 
 
 class _DelayStage:
