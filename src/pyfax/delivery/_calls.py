@@ -115,7 +115,8 @@ def run_call(backend: Backend, e164: str, new_terminal: Callable[[], _Terminal],
     call = backend.dial(e164)
     if call.progress is not CallProgress.ANSWERED:
         call.hang_up()
-        return _PROGRESS_OUTCOMES[call.progress]
+        return _PROGRESS_OUTCOMES.get(call.progress, CallOutcome(
+            "LINE_FAILED", f"dialling ended {call.progress.value}", retryable=True))
     terminal = new_terminal()
     rx = np.zeros(BLOCK_N_SAMPLES, dtype=np.int16)
     n_samples = 0
