@@ -113,9 +113,8 @@ def put_eol_rows(
         Bits after the last row's EOL (data and tag bit), for the next call.
     """
     value, n_bits, row_start = words
-    ends = np.cumsum(n_bits, dtype=np.int64)
     first_bits = n_bits[row_start].astype(np.int64)
-    data_bits = np.diff(ends[row_start] - first_bits, append=ends[-1])
+    data_bits = np.add.reduceat(n_bits, row_start, dtype=np.int64)  # rows have >= 1 word
     tag_bits = int(fmt.tagged)
     since = np.concatenate(([since_first or 0], data_bits[:-1] + tag_bits))
     fill = fmt.fills(since, minimum=True)
