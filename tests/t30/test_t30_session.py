@@ -331,7 +331,7 @@ def test_receiver_not_ready_is_polled_with_rr() -> None:
     assert_pages_exact(p)
 
 
-def test_eor_gives_up_a_block_and_keeps_the_page() -> None:
+def test_eor_gives_up_a_block_keeps_the_page_and_says_so() -> None:
     from pyfax import t4
     from pyfax.t30.dis import DcsParams
     from pyfax.t30.events import (
@@ -369,4 +369,5 @@ def test_eor_gives_up_a_block_and_keeps_the_page() -> None:
     assert rx.state is State.R_WAIT_DCN and len(rx.received_pages) == 1
     rx.handle(TxDone(), 13.0)
     rx.handle(FrameReceived(encode_frame(Simple(FCF.DCN), x_bit=True)), 14.0)
-    assert rx.result is not None and rx.result.ok and rx.result.pages == 1
+    assert rx.result is not None and rx.result.code is ResultCode.ECM_FAILED
+    assert rx.result.pages == 1

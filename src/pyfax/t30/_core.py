@@ -124,6 +124,8 @@ class _Progress:
     dcs: DcsParams | None = None
     heard_frames: int = 0
     heard: set[Heard] = field(default_factory=set)
+    pages_given_up: int = 0
+    """ECM pages kept after EOR/ERR with blocks that could not be recovered."""
     received_pages: list[NDArray[np.bool_]] = field(default_factory=list)
     received_resolutions: list[Resolution] = field(default_factory=list)
 

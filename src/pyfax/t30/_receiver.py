@@ -259,7 +259,11 @@ class ReceiverMixin(Core):
                          f"the line went silent in {self.state.name}")
 
     def _r_dcn(self) -> None:
-        if self.state is State.R_WAIT_DCN:
+        given_up = self.progress.pages_given_up
+        if self.state is State.R_WAIT_DCN and given_up:
+            self._finish(ResultCode.ECM_FAILED,
+                         f"{given_up} page(s) kept with blocks the sender gave up (EOR)")
+        elif self.state is State.R_WAIT_DCN:
             self._finish(ResultCode.OK)
         else:
             self._finish(ResultCode.UNEXPECTED_DCN, f"DCN received in {self.state.name}")
@@ -333,6 +337,7 @@ class ReceiverMixin(Core):
         self._log(f"EOR: block given up with {n - len(self._ecm_frames)} frame(s) missing")
         self._ecm_page += b"".join(self._ecm_frames.get(i, b"") for i in range(n))
         self._ecm_frames, self._ecm_n_frames = {}, 0
+        self.progress.pages_given_up += 1
         if post is None:
             self._start_page_rx(Simple(FCF.ERR), ReceiveMode.ECM)
             return
