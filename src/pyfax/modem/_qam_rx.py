@@ -121,7 +121,9 @@ class LinearReceiver:
         raw = np.asarray(samples)
         if raw.ndim != 1:
             raise ModemError(f"rx() wants a 1-D block of samples, got shape {raw.shape}")
-        x = np.clip(np.nan_to_num(raw.astype(np.float64)), -32768.0, 32767.0)
+        x = raw.astype(np.float64)
+        if raw.dtype != np.int16:  # anything wider may be out of range, NaN or inf
+            x = np.clip(np.nan_to_num(x), -32768.0, 32767.0)
         power = self._cd.power(x)
         pos = 0
         while pos < len(x):
