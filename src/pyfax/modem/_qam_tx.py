@@ -51,7 +51,9 @@ class LinearTransmitter:
 
     Args:
         profile: the modem and rate.
-        level_dbm0: transmit level of random data, in dBm0.
+        level_dbm0: transmit level of random data, in dBm0, -60 to 0. Lines
+            want -9 dBm0 or less; above about -4 dBm0 the peaks of V.29's
+            16-point signal saturate the int16 range (and cost bit errors).
         tep: send the plan's talker-echo-protection tone first.
     """
 
