@@ -66,17 +66,24 @@ def test_real_pages_round_trip(kind: str, scheme: str, request: pytest.FixtureRe
     assert report.bytes_consumed == len(data)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     top=st.integers(0, 250),
     rows=st.integers(1, 40),
+    kind=st.sampled_from(["text", "photo"]),
     scheme=st.sampled_from(SCHEMES),
     order=st.sampled_from(["msb", "lsb"]),
 )
-def test_bands_of_text_round_trip(
-    text_page: NDArray[np.bool_], top: int, rows: int, scheme: str, order: str
+def test_bands_of_text_and_photo_round_trip(
+    text_page: NDArray[np.bool_],
+    photo_page: NDArray[np.bool_],
+    top: int,
+    rows: int,
+    kind: str,
+    scheme: str,
+    order: str,
 ) -> None:
-    page = text_page[top : top + rows]
+    page = (text_page if kind == "text" else photo_page)[top : top + rows]
     data = t4.encode(page, scheme, k=2, bit_order=order)
     assert np.array_equal(t4.decode(data, page.shape[1], scheme, bit_order=order), page)
 

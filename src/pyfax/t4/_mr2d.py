@@ -20,6 +20,8 @@ sums, so the whole page is coded without a loop over rows or elements.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -95,6 +97,47 @@ def _horizontal_pairs(opens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, second
 
 
+@dataclass(frozen=True)
+class _Modes:
+    """The mode chosen for every coding-line element (see the module notes)."""
+
+    a1: Int32s  # elements, row after row, with imaginary ones at the width
+    start: Ints  # index of each row's first element
+    b1_at: Ints  # index of each element's b1 in ``ref_pos``
+    ref_pos: Int32s  # reference lines, with sentinels
+    n_pass: Ints  # pass modes before each element
+    h_first: NDArray[np.bool_]  # opens a horizontal mode (a2 = next element)
+    coded: NDArray[np.bool_]  # gets its own mode (vertical or horizontal)
+
+
+def _choose_modes(changes: Changes, rows: Ints, ref_rows: Ints) -> _Modes:
+    stride = changes.width_px + 8
+    ref_pos, ref_keys, ref_offsets = _with_sentinels(changes, ref_rows, _SENTINELS, stride)
+    a1, a1_keys, row_offsets = _with_sentinels(changes, rows, 2, stride)
+    start = row_offsets[:-1]
+    # Reference elements before a1 (< a1), and up to a1 (<= a1).
+    below = _count_below(ref_keys, a1_keys, inclusive=False)
+    upto = below + (ref_keys[np.minimum(below, ref_keys.size - 1)] == a1_keys)
+    # b1 is the first reference element right of a0 (the element before a1,
+    # or the line start) whose parity differs from a0's colour.
+    bt = np.empty_like(below)
+    bt[1:] = upto[:-1]
+    bt[start] = ref_offsets[:-1]
+    bt += (bt ^ np.arange(a1.size)) & 1
+    n_pass = below - bt
+    n_pass >>= 1
+    np.maximum(n_pass, 0, out=n_pass)
+    bt += 2 * n_pass
+    np.minimum(bt, ref_pos.size - 2, out=bt)  # only elements past the line's end reach this
+    # Elements after the first imaginary one are never coded on their own.
+    tail = np.zeros(a1.size, bool)
+    tail[1:] = a1[:-1] == changes.width_px
+    tail[start] = False
+    delta = a1 - ref_pos[bt]
+    h_first, h_second = _horizontal_pairs(((delta + 3).view(np.uint32) > 6) & ~tail)
+    return _Modes(a1, start, bt, ref_pos, n_pass, h_first, ~(h_second | tail))
+
+
 def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
     """The 2-D code words of ``rows``, each coded against ``ref_rows`` (-1: white).
 
@@ -104,35 +147,13 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
         ref_rows: each row's reference row (ascending too), or -1 for an
             imaginary white line.
     """
-    width = changes.width_px
-    stride = width + 8
-    ref_pos, ref_keys, ref_offsets = _with_sentinels(changes, ref_rows, _SENTINELS, stride)
-    a1, a1_keys, row_offsets = _with_sentinels(changes, rows, 2, stride)
-    start = row_offsets[:-1]
-    index = np.arange(a1.size)
-    # Reference elements before a1 (< a1), and up to a1 (<= a1).
-    below = _count_below(ref_keys, a1_keys, inclusive=False)
-    upto = below + (ref_keys[np.minimum(below, ref_keys.size - 1)] == a1_keys)
-    # b1 is the first reference element right of a0 (the element before a1,
-    # or the line start) whose parity differs from a0's colour.
-    bt = np.empty_like(below)
-    bt[1:] = upto[:-1]
-    bt[start] = ref_offsets[:-1]
-    bt += (bt ^ index) & 1
-    n_pass = below - bt
-    n_pass >>= 1
-    np.maximum(n_pass, 0, out=n_pass)
-    bt += 2 * n_pass
-    np.minimum(bt, ref_pos.size - 2, out=bt)  # only elements past the line's end reach this
-    # Elements after the first imaginary one are never coded on their own.
-    tail = np.zeros(a1.size, bool)
-    tail[1:] = a1[:-1] == width
-    tail[start] = False
-    delta = a1 - ref_pos[bt]
-    h_first, h_second = _horizontal_pairs(((delta + 3).view(np.uint32) > 6) & ~tail)
-    coded = ~(h_second | tail)
-    mode = np.where(h_first, int(Mode.HORIZONTAL), delta + 3)[coded]
-    n_pass, h_first = n_pass[coded], h_first[coded]
+    m = _choose_modes(changes, rows, ref_rows)
+    a1, coded = m.a1, m.coded
+    h = np.flatnonzero(coded & m.h_first)  # element index of each horizontal mode
+    delta = a1[coded] - m.ref_pos[m.b1_at[coded]]
+    h_first = m.h_first[coded]
+    n_pass = m.n_pass[coded]
+    mode = np.where(h_first, int(Mode.HORIZONTAL), delta + 3)
     in_mode = np.minimum(n_pass, _PASSES_IN_MODE_WORD)
     extra = -(-(n_pass - in_mode) // _PASSES_PER_WORD)
     n_words = extra + 1 + 2 * h_first
@@ -145,19 +166,21 @@ def mode_words(changes: Changes, rows: Ints, ref_rows: Ints) -> RowWords:
     if extra.any():
         slot, k = segment_index(base, extra)
         left = np.repeat(n_pass - in_mode, extra) - k * _PASSES_PER_WORD
-        value[slot] = _PASS_RUNS[np.minimum(left, _PASSES_PER_WORD)]
-        n_bits[slot] = 4 * np.minimum(left, _PASSES_PER_WORD)
-    h = np.flatnonzero(coded)[h_first]  # element index of each horizontal mode
-    c, at = h & 1, at[h_first]
-    row_start = np.zeros(a1.size, bool)
-    row_start[start] = True
-    a0 = np.where(row_start[h], 0, a1[h - 1])
-    passed = n_pass[h_first] > 0
-    a0[passed] = ref_pos[bt[h[passed]] - 1]  # pass modes leave a0 under b2
-    run1, run2 = a1[h] - a0, a1[h + 1] - a1[h]
-    value[at + 1], n_bits[at + 1] = code_runs(width, c, run1)
-    value[at + 2], n_bits[at + 2] = code_runs(width, 1 - c, run2)
+        np.minimum(left, _PASSES_PER_WORD, out=left)
+        value[slot], n_bits[slot] = _PASS_RUNS[left], 4 * left
+    at = at[h_first]
+    value[at + 1], n_bits[at + 1] = code_runs(changes.width_px, h & 1, _run_a0a1(m, h))
+    value[at + 2], n_bits[at + 2] = code_runs(changes.width_px, 1 - (h & 1), a1[h + 1] - a1[h])
     per_element = np.zeros(a1.size, np.int64)
     per_element[coded] = n_words
-    row_counts = np.add.reduceat(per_element, start)
-    return RowWords(rows, row_counts, value, n_bits)
+    return RowWords(rows, np.add.reduceat(per_element, m.start), value, n_bits)
+
+
+def _run_a0a1(m: _Modes, h: Ints) -> Ints:
+    """The first run of each horizontal mode at elements ``h``: a1 - a0."""
+    row_start = np.zeros(m.a1.size, bool)
+    row_start[m.start] = True
+    a0 = np.where(row_start[h], 0, m.a1[h - 1])
+    passed = m.n_pass[h] > 0
+    a0[passed] = m.ref_pos[m.b1_at[h[passed]] - 1]  # pass modes leave a0 under b2
+    return np.asarray(m.a1[h] - a0, np.int64)
