@@ -135,3 +135,23 @@ def test_pyfax_short_train_after_long_from_spandsp() -> None:
     start = next(i for i in range(bits.size) if np.array_equal(bits[i:i + 64], sent[:64])
                  and i > 100)
     _assert_exact(bits[start:], sent)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rate", [14400, 9600])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_pyfax_short_train_through_an_impaired_line(rate: int, sign: int,
+                                                    rng: np.random.Generator) -> None:
+    """spandsp's long burst, a gap, its short burst; all impairments at once."""
+    first = _theirs(rate)[:12_000]
+    audio = np.concatenate([np.zeros(400, np.int16), first, np.zeros(4000, np.int16),
+                            _theirs(rate, short=True), np.zeros(800, np.int16)])
+    line = ch.set_level_dbm0(audio, -30.0)
+    line = ch.frequency_offset(line, 8.0 * sign)
+    line = ch.clock_offset(line, 100.0 * sign)
+    line = ch.awgn(line, 30.0, rng)
+    bits, statuses = _receive(rate, ch.g711_ulaw_roundtrip(line))
+    assert statuses.count(ModemStatus.TRAINING_SUCCEEDED) == 2
+    sent = _bits(rate)
+    start = next(i for i in range(100, bits.size) if np.array_equal(bits[i:i + 64], sent[:64]))
+    _assert_exact(bits[start:], sent)
