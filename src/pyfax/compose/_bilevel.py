@@ -142,7 +142,9 @@ def to_bilevel(grey: Grey, halftone: Halftone = Halftone.AUTO, *,
         grey: the raster.
         halftone: the method; AUTO and ORDERED choose per region.
         whole_photo: the raster is one photograph: halftone all of it (AUTO, ORDERED).
-        out: a bool array of ``grey``'s shape to write the result into (else a new one).
+        out: a bool array of ``grey``'s shape to write the result into (else a new one);
+            it may share ``grey``'s memory (a PDF page drawn in place), which is then
+            overwritten.
 
     >>> to_bilevel(np.full((4, 4), 250, dtype=np.uint8)).any()
     np.False_
@@ -151,17 +153,24 @@ def to_bilevel(grey: Grey, halftone: Halftone = Halftone.AUTO, *,
                                                           is not Halftone.THRESHOLD)
     if everywhere:
         return _halftone(grey, halftone, out)
-    page = threshold(grey, out=out)
-    if halftone is Halftone.THRESHOLD or not _maybe_photo(grey):
-        return page
+    patch = None if halftone is Halftone.THRESHOLD else _photo_patch(grey, halftone)
+    page = threshold(grey, out=out)  # may overwrite grey (``out`` may share its memory)
+    if patch is not None:
+        (r0, r1, c0, c1), sub, dithered = patch
+        region = page[r0:r1, c0:c1]
+        region[sub] = dithered[sub]
+    return page
+
+
+def _photo_patch(grey: Grey, halftone: Halftone,
+                 ) -> tuple[tuple[int, int, int, int], Bilevel, Bilevel] | None:
+    """The photo regions of a raster halftoned: (bounding box, mask in it, dots in it)."""
+    if not _maybe_photo(grey):
+        return None
     mask = photo_mask(grey)
     if not mask.any():
-        return page
+        return None
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
-    r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    dithered = _halftone(grey[r0:r1, c0:c1], halftone)
-    region = page[r0:r1, c0:c1]
-    sub = mask[r0:r1, c0:c1]
-    region[sub] = dithered[sub]
-    return page
+    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    return (r0, r1, c0, c1), mask[r0:r1, c0:c1], _halftone(grey[r0:r1, c0:c1], halftone)

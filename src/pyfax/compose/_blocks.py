@@ -64,8 +64,13 @@ def clean(text: str, *, tab_cols: int = 8) -> str:
     'été\\n        x'
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = "\n".join(line.expandtabs(tab_cols) for line in text.split("\n"))
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf")
+    lines = (line.expandtabs(tab_cols) for line in text.split("\n"))
+    return "\n".join(line if line.isprintable() else _drop_controls(line) for line in lines)
+
+
+def _drop_controls(line: str) -> str:
+    """``line`` without control and format characters (except the zero-width joiners)."""
+    return "".join(ch for ch in line if unicodedata.category(ch) not in ("Cc", "Cf")
                    or ch in "\u200d\u200c")
 
 

@@ -21,8 +21,7 @@ from PIL import Image
 
 from pyfax.compose._arena import PageArena
 from pyfax.compose._geometry import Frame, Paper, Resolution
-from pyfax.compose._header import HeaderLine, render_header, stamp
-from pyfax.compose._layout import Measurer
+from pyfax.compose._header import HeaderLine, HeaderPainter
 from pyfax.compose._source import RenderOptions, Source
 
 
@@ -79,18 +78,18 @@ def render_plan(plan: Plan, resolution: Resolution) -> tuple[list[Page], list[st
     band_mm = plan.header.band_mm if plan.header is not None else 0.0
     frame = Frame.make(plan.paper, resolution, band_mm)
     total = plan.n_pages
-    header_fonts = Measurer()
+    painter = HeaderPainter(plan.header, frame) if plan.header is not None else None
     arena = PageArena((frame.height_px, frame.width_px), total)
     pages: list[Page] = []
     covered: list[str] = []
     for source in plan.sources:
         for i in range(source.n_pages):
             image = source.render(i, frame, plan.options, arena.take())
-            if plan.header is not None:
+            if painter is not None:
                 if image[:frame.header_rows].any():
                     covered.append(f"{source.name} page {i + 1}")
-                texts = plan.header.texts(plan.now, len(pages) + 1, total)
-                image = stamp(image, render_header(plan.header, texts, frame, header_fonts))
+                texts = painter.header.texts(plan.now, len(pages) + 1, total)
+                image = painter.stamp(image, texts)
             pages.append(Page(image, resolution, plan.paper, source.name))
     warnings = [f"the header line covers content in the top {band_mm:g} mm of "
                 f"{', '.join(covered)}"] if covered else []

@@ -13,7 +13,7 @@ The time is an input (``now``): nothing here reads a clock.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,21 +82,60 @@ class HeaderLine:
         return left, center, right
 
 
-def render_header(header: HeaderLine, texts: tuple[str, str, str], frame: Frame,
-                  m: Measurer) -> NDArray[np.bool_]:
-    """The header band (``frame.header_rows`` rows) as a bilevel raster."""
+def _field_item(header: HeaderLine, i: int, text: str, frame: Frame,
+                m: Measurer) -> PlacedLine:
+    """Field ``i`` (0 left, 1 centre, 2 right) of the header placed on the page."""
     mm = 72.0 / 25.4
     baseline = header.band_mm * mm * 0.5 + header.size_pt * 0.35
     margin = header.margin_mm * mm
-    items: list[PlacedLine] = []
-    for i, text in enumerate(texts):
-        if not text:
-            continue
-        runs = tuple(m.runs(text, Style.REGULAR))
-        width = sum(m.width_pt(r, header.size_pt) for r in runs)
-        x = (margin, (frame.width_pt - width) / 2, frame.width_pt - margin - width)[i]
-        items.append(PlacedLine(x, baseline, header.size_pt, runs))
-    return render_items(tuple(items), frame, m, rows=(0, frame.header_rows))
+    runs = tuple(m.runs(text, Style.REGULAR))
+    width = sum(m.width_pt(r, header.size_pt) for r in runs)
+    x = (margin, (frame.width_pt - width) / 2, frame.width_pt - margin - width)[i]
+    return PlacedLine(x, baseline, header.size_pt, runs)
+
+
+def render_header(header: HeaderLine, texts: tuple[str, str, str], frame: Frame,
+                  m: Measurer) -> NDArray[np.bool_]:
+    """The header band (``frame.header_rows`` rows) as a bilevel raster."""
+    items = tuple(_field_item(header, i, text, frame, m) for i, text in enumerate(texts) if text)
+    return render_items(items, frame, m, rows=(0, frame.header_rows))
+
+
+@dataclass
+class HeaderPainter:
+    """Header bands for the pages of one render: each field is drawn once per distinct
+    text (the date and sender fields are the same on every page) and the band is their
+    union, which is what :func:`render_header` draws, since words are OR-ed in."""
+
+    header: HeaderLine
+    frame: Frame
+    m: Measurer = field(default_factory=Measurer)
+    _fields: dict[tuple[int, str], NDArray[np.bool_]] = field(default_factory=dict)
+
+    def band(self, texts: tuple[str, str, str]) -> NDArray[np.bool_]:
+        """The header band for the three field texts."""
+        out = np.zeros((self.frame.header_rows, self.frame.width_px), dtype=np.bool_)
+        return self.stamp(out, texts)
+
+    def stamp(self, page: NDArray[np.bool_], texts: tuple[str, str, str]) -> NDArray[np.bool_]:
+        """Clear the top rows of ``page`` and draw the header there (in place); returns it."""
+        rows = min(self.frame.header_rows, page.shape[0])
+        cols = min(self.frame.width_px, page.shape[1])
+        top = page[:rows]
+        top.fill(False)
+        for i, text in enumerate(texts):
+            if text:
+                np.bitwise_or(top[:, :cols], self._field(i, text)[:rows, :cols],
+                              out=top[:, :cols])
+        return page
+
+    def _field(self, i: int, text: str) -> NDArray[np.bool_]:
+        hit = self._fields.get((i, text))
+        if hit is None:
+            item = _field_item(self.header, i, text, self.frame, self.m)
+            hit = self._fields[(i, text)] = render_items(
+                (item,), self.frame, self.m, rows=(0, self.frame.header_rows))
+        return hit
 
 
 def stamp(page: NDArray[np.bool_], band: NDArray[np.bool_]) -> NDArray[np.bool_]:

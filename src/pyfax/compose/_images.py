@@ -174,7 +174,7 @@ def _decode(img: Image.Image, max_side_px: int | None = None) -> Frame1:
     if dpi is not None:
         scale = max(grey.size) / full_side
         dpi = (dpi[0] * scale, dpi[1] * scale)
-    return Frame1(np.asarray(grey, dtype=np.uint8).copy(), None, dpi)
+    return Frame1(np.asarray(grey, dtype=np.uint8), None, dpi)  # read-only: never written
 
 
 def _frame_count(img: Image.Image) -> int:

@@ -182,12 +182,19 @@ def wrap(block: Block, avail_pt: float, m: Measurer) -> list[list[Run]]:
 
 
 def _merge(line: list[Run]) -> list[Run]:
+    """Neighbouring runs of the same style and face joined into one."""
     out: list[Run] = []
+    texts: list[str] = []
+    first = None
     for run in line:
-        if out and (out[-1].style, out[-1].face) == (run.style, run.face):
-            out[-1] = Run(out[-1].text + run.text, run.style, run.face)
-        else:
-            out.append(run)
+        if first is not None and (run.style is not first.style or run.face != first.face):
+            out.append(Run("".join(texts), first.style, first.face))
+            texts = []
+        if not texts:
+            first = run
+        texts.append(run.text)
+    if first is not None and texts:
+        out.append(Run("".join(texts), first.style, first.face))
     return out
 
 

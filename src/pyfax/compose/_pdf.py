@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from numpy.typing import NDArray
 
 from pyfax.compose._bilevel import to_bilevel
 from pyfax.compose._geometry import PT_PER_INCH, Frame
@@ -46,7 +47,6 @@ class PdfSource:
     password: str | None
     sizes_pt: list[tuple[float, float]]
     _doc: Any = field(default=None, repr=False)
-    _bitmaps: dict[tuple[int, int], Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_pages(self) -> int:
@@ -59,40 +59,55 @@ class PdfSource:
         return self._doc
 
     def render(self, index: int, frame: Frame, options: RenderOptions, out: Bilevel) -> Bilevel:
-        """Page ``index`` on the fax page, natural size or shrunk to fit, centred across."""
+        """Page ``index`` on the fax page, natural size or shrunk to fit, centred across.
+
+        PDFium draws the grey page straight into the memory of ``out`` (one byte per
+        pixel either way), which is then made bilevel in place: no separate bitmap.
+        """
         w_pt, h_pt = self.sizes_pt[index]
         placement = fit(w_pt / PT_PER_INCH, h_pt / PT_PER_INCH,
                         frame.width_px / frame.resolution.x_dpi,
                         frame.height_px / frame.resolution.y_dpi, frame, allow_upscale=False)
         left = (frame.width_px - placement.width_px) // 2
-        size = (frame.width_px, frame.height_px)
+        grey = out.view(np.uint8)
         with PDFIUM_LOCK:
-            bitmap = self._bitmaps.get(size)
-            if bitmap is None:  # one bitmap per page size, reused: no fresh 4 MB per page
-                bitmap = self._bitmaps[size] = pdfium.PdfBitmap.new_native(
-                    *size, pdfium_c.FPDFBitmap_Gray)
-            grey = render_grey(self._document()[index], bitmap,
-                               (left, 0, placement.width_px, placement.height_px),
-                               rotate=placement.rotate)
-            return to_bilevel(grey, options.halftone, out=out)  # the bitmap is reused
+            page = pdfium_c.FPDF_LoadPage(self._document(), index)
+            if not page:
+                raise CorruptAttachment(self.name, f"PDF page {index + 1} cannot be read")
+            try:
+                render_grey(page, grey, (left, 0, placement.width_px, placement.height_px),
+                            rotate=placement.rotate)
+            finally:
+                pdfium_c.FPDF_ClosePage(page)
+        return to_bilevel(grey, options.halftone, out=out)
 
 
-def render_grey(page: Any, bitmap: Any, box: tuple[int, int, int, int],
-                *, rotate: bool = False) -> np.ndarray[Any, np.dtype[np.uint8]]:
-    """Render a PDFium page into a grey bitmap cleared to white; returns a view of it.
+def render_grey(page: Any, grey: NDArray[np.uint8], box: tuple[int, int, int, int],
+                *, rotate: bool = False) -> NDArray[np.uint8]:
+    """Render a PDFium page into ``grey`` (a C-contiguous 2-D uint8 array), white first.
 
     Args:
-        page: a ``pypdfium2.PdfPage``.
-        bitmap: a ``pypdfium2.PdfBitmap`` in ``FPDFBitmap_Gray`` format.
+        page: a PDFium page handle (``FPDF_PAGE``) or ``pypdfium2.PdfPage``.
+        grey: the raster drawn into; 0 = black, 255 = white.
         box: (left, top, width, height) in pixels that the page is stretched into; x and y
             scales are independent, so non-square fax pixels come out right.
         rotate: turn the page a quarter turn counter-clockwise.
+
+    Returns:
+        ``grey``.
     """
-    width_px, height_px = bitmap.width, bitmap.height
-    bitmap.fill_rect((255, 255, 255, 255), 0, 0, width_px, height_px)
-    pdfium_c.FPDF_RenderPageBitmap(bitmap, page, *box, _ROTATE_CCW if rotate else 0, _FLAGS)
-    grey: np.ndarray[Any, np.dtype[np.uint8]] = np.frombuffer(
-        bitmap.buffer, dtype=np.uint8).reshape(height_px, bitmap.stride)[:, :width_px]
+    if not grey.flags.c_contiguous:
+        raise ValueError("render_grey needs a C-contiguous raster")
+    height_px, width_px = grey.shape
+    bitmap = pdfium_c.FPDFBitmap_CreateEx(width_px, height_px, pdfium_c.FPDFBitmap_Gray,
+                                          grey.ctypes.data, width_px)
+    if not bitmap:
+        raise MemoryError("PDFium could not wrap the page raster")
+    try:
+        pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width_px, height_px, 0xFFFFFFFF)
+        pdfium_c.FPDF_RenderPageBitmap(bitmap, page, *box, _ROTATE_CCW if rotate else 0, _FLAGS)
+    finally:
+        pdfium_c.FPDFBitmap_Destroy(bitmap)
     return grey
 
 
