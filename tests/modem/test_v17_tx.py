@@ -71,6 +71,8 @@ def test_bad_use_raises_modem_error() -> None:
     with pytest.raises(ModemError):
         V17Transmitter(9600, level_dbm0=20.0)
     tx = V17Transmitter(9600)
+    with pytest.raises(ModemError):
+        tx.put_bits(np.array([0, 1, 2]))
     tx.end_of_data()
     with pytest.raises(ModemError):
         tx.put_bits(np.ones(4, np.uint8))

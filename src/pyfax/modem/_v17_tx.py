@@ -125,11 +125,14 @@ class V17Transmitter:
         """Queue data bits (0/1 in line order).
 
         Raises:
-            ModemError: after ``end_of_data()``.
+            ModemError: after ``end_of_data()``, or for values other than 0 and 1.
         """
         if self._ending:
             raise ModemError("V.17 transmitter: put_bits() after end_of_data()")
-        b = (np.asarray(bits).reshape(-1) & 1).astype(np.uint8)
+        b = np.asarray(bits).reshape(-1)
+        if b.size and (int(b.min()) < 0 or int(b.max()) > 1):
+            raise ModemError("V.17 transmitter: bits must be 0 or 1")
+        b = b.astype(np.uint8)
         if b.size:
             self._pending = np.concatenate([self._pending[self._read:], b])
             self._read = 0
