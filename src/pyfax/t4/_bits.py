@@ -66,18 +66,30 @@ def words_to_bytes(words: NDArray[np.uint64], n_bits: int) -> bytes:
     return words.astype(">u8").tobytes()[: (n_bits + 7) // 8]
 
 
-def windows(data: bytes) -> NDArray[np.uint16]:
+_CHUNK_BYTES = 1 << 16
+
+
+def windows(data: bytes, pad_bits: int = 0) -> NDArray[np.uint16]:
     """For each bit offset p of ``data`` (MSB first), the 13 bits from p on.
 
-    Bits past the end read as zero. The result has ``8 * len(data)`` entries.
+    Bits past the end read as zero. The result has ``8 * len(data) + pad_bits``
+    entries (the padding all zero). Computed in chunks, so that the only large
+    allocation is the result (2 bytes per bit).
 
     >>> windows(bytes([0b10000000, 0]))[:2].tolist()
     [4096, 0]
     """
     raw = np.frombuffer(data, dtype=np.uint8)
-    padded = np.zeros(raw.size + 4, dtype=np.uint32)
+    out = np.zeros(8 * raw.size + pad_bits, np.uint16)
+    padded = np.zeros(raw.size + 3, dtype=np.uint32)
     padded[: raw.size] = raw
-    w24 = (padded[:-3] << 16) | (padded[1:-2] << 8) | padded[2:-1]
     shifts = np.arange(24 - WINDOW_BITS, 24 - WINDOW_BITS - 8, -1, dtype=np.uint32)
-    win = (w24[: raw.size, None] >> shifts[None, :]) & np.uint32((1 << WINDOW_BITS) - 1)
-    return win.reshape(-1).astype(np.uint16)
+    mask = np.uint32((1 << WINDOW_BITS) - 1)
+    for first in range(0, raw.size, _CHUNK_BYTES):
+        last = min(first + _CHUNK_BYTES, raw.size)
+        w24 = padded[first:last] << 16
+        w24 |= padded[first + 1 : last + 1] << 8
+        w24 |= padded[first + 2 : last + 2]
+        win = (w24[:, None] >> shifts[None, :]) & mask
+        out[8 * first : 8 * last] = win.reshape(-1)
+    return out

@@ -1,8 +1,9 @@
 """A coded page stream prepared for decoding: windows, EOLs, one-bit counts.
 
 ``win`` gives the 13 bits that start at every bit offset (as numpy for the
-vectorised decoder and as an ``array('H')`` for the Python loops, which
-index it fastest without a Python int per entry); ``eol_at`` lists where
+vectorised decoder, and as a memoryview of the same memory for the Python
+loops, which index that about as fast as a list, without a Python int per
+entry); ``eol_at`` lists where
 every EOL's 12 bits start (T.4 clause 4.1.2: no valid data holds 11 zeros in
 a row, so this is exact for valid streams); :meth:`Stream.ones_before`
 counts one bits, so that "only fill between here and the next EOL" is a
@@ -11,7 +12,6 @@ subtraction.
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +31,7 @@ class Stream:
 
     n_bits: int
     win: NDArray[np.uint16]
-    win_list: array[int]
+    win_list: memoryview
     eol_at: Ints
     _bytes: NDArray[np.int64]
     _ones_before_byte: Ints
@@ -40,14 +40,13 @@ class Stream:
     def of(data: bytes) -> Stream:
         """Prepare ``data`` for decoding."""
         n_bits = 8 * len(data)
-        win = np.zeros(n_bits + PAD_BITS, np.uint16)
-        win[:n_bits] = windows(data)
+        win = windows(data, PAD_BITS)
         eol_at = np.flatnonzero((win[:n_bits] >> 1) == 1)
         raw = np.zeros(len(data) + 2, np.int64)
         raw[: len(data)] = np.frombuffer(data, np.uint8)
         ones = np.zeros(raw.size + 1, np.int64)
         np.cumsum(_POPCOUNT[raw], out=ones[1:])
-        return Stream(n_bits, win, array("H", win.tobytes()), eol_at, raw, ones)
+        return Stream(n_bits, win, win.data.cast("B").cast("H"), eol_at, raw, ones)
 
     def ones_before(self, p: Ints | int) -> Ints:
         """How many one bits lie before bit offset(s) ``p`` (p <= n_bits + 8)."""
