@@ -50,7 +50,7 @@ MODEMS: dict[str, ModemEntry] = {
     "v21": ModemEntry("pyfax.modem.v21", "V21Transmitter", "V21Receiver", (300,)),
     "v27ter": ModemEntry("pyfax.modem.v27ter", "V27terTransmitter", "V27terReceiver",
                          (2400, 4800)),
-    "v29": ModemEntry("pyfax.modem.v29", "V29Transmitter", "V29Receiver", (7200, 9600)),
+    "v29": ModemEntry("pyfax.modem.v29", "V29Transmitter", "V29Receiver", (4800, 7200, 9600)),
     "v17": ModemEntry("pyfax.modem.v17", "V17Transmitter", "V17Receiver",
                       (7200, 9600, 12000, 14400)),
 }

@@ -1,8 +1,7 @@
 """Delivery overhead: send() over loopback vs the bare T.30 terminal pair vs spandsp.
 
-Not a test (pytest does not collect it): a benchmark kept here until it moves
-to benchmarks/. CPU seconds (``time.process_time``), median of 5 runs.
-Run: ``.venv/bin/python tests/delivery/bench_delivery.py``
+CPU seconds (``time.process_time``), median of 5 runs.
+Run: ``.venv/bin/python benchmarks/delivery_bench.py``
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the peers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # for the peers
 
 from peers.spandsp_fax import SpandspFax
 
