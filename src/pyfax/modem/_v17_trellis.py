@@ -64,6 +64,27 @@ V17_TRELLIS = _v17_spec()
 """The V.17 trellis (Figure 2) seen from each next state."""
 
 
+_STEP = 4  # symbols per table step of the encoder
+
+
+def _step_table() -> tuple[tuple[tuple[int, int], ...], ...]:
+    """``[state][4 inputs packed first-high]`` -> (state after, their Y0 bits first-high)."""
+    rows = []
+    for state in range(N_STATES):
+        row = []
+        for packed in range(4**_STEP):
+            s, y0s = state, 0
+            for k in range(_STEP - 1, -1, -1):
+                s = CONV_NEXT_STATE[s][(packed >> (2 * k)) & 3]
+                y0s = (y0s << 1) | (s >> 2)
+            row.append((s, y0s))
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
+_STEP_TABLE = _step_table()
+
+
 class TrellisEncoder:
     """Differential plus convolutional encoding of V.17 data symbols (§2.3).
 
@@ -87,14 +108,26 @@ class TrellisEncoder:
             return np.zeros(0, dtype=np.int64)
         y21 = (self.diff + np.cumsum(q & 3)) & 3
         self.diff = int(y21[-1])
-        y0 = np.empty(q.size, dtype=np.int64)
+        return ((q << 1) & ~7) | (y21 << 1) | self._redundant_bits(y21)
+
+    def _redundant_bits(self, y21: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Y0 of each symbol: the encoder stepped four symbols at a time."""
+        n = y21.size
+        head = n - n % _STEP
+        groups = y21[:head].reshape(-1, _STEP) @ (4 ** np.arange(_STEP - 1, -1, -1))
         conv = self.conv
-        table = CONV_NEXT_STATE
-        for i, d in enumerate(y21.tolist()):
-            conv = table[conv][d]
-            y0[i] = conv >> 2
+        table = _STEP_TABLE
+        outs: list[int] = []
+        for g in groups.tolist():
+            conv, y0s = table[conv][g]
+            outs.append(y0s)
+        y0 = (np.asarray(outs, np.int64)[:, None] >> np.arange(_STEP - 1, -1, -1)) & 1
+        tail: list[int] = []
+        for d in y21[head:].tolist():
+            conv = CONV_NEXT_STATE[conv][d]
+            tail.append(conv >> 2)
         self.conv = conv
-        return ((q << 1) & ~7) | (y21 << 1) | y0
+        return np.concatenate([y0.reshape(-1), np.asarray(tail, np.int64)])
 
 
 def differential_decode(codes: NDArray[np.int64], diff: int) -> tuple[NDArray[np.int64], int]:
