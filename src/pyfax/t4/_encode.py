@@ -109,8 +109,10 @@ def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Codes, Bits, Ints]:
 def _bands(flips: Flips) -> list[tuple[int, int]]:
     """Consecutive row ranges of about :data:`BAND_RUNS` runs each."""
     n_rows = flips.shape[0]
+    if int(np.bitwise_count(flips).sum(dtype=np.int64)) + n_rows <= BAND_RUNS:
+        return [(0, n_rows)] if n_rows else []
     runs = np.cumsum(changes_per_row(flips) + 1)
-    cuts = np.searchsorted(runs, np.arange(BAND_RUNS, int(runs[-1]) if n_rows else 0, BAND_RUNS))
+    cuts = np.searchsorted(runs, np.arange(BAND_RUNS, int(runs[-1]), BAND_RUNS))
     edges = np.unique(np.concatenate(([0], cuts, [n_rows])))
     return list(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True))
 

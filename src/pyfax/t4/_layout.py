@@ -45,7 +45,8 @@ class BitWriter:
             ends += np.cumsum(gap, dtype=np.int64).astype(np.uint64)
         span = int(ends[-1])
         offset = self.n_bits % 64
-        ends += np.uint64(offset)
+        if offset:
+            ends += np.uint64(offset)
         ends -= n_bits
         piece = np.zeros((offset + span) // 64 + 2, np.uint64)
         pack_codes(piece, value, n_bits, ends)

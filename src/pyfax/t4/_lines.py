@@ -13,16 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from pyfax.t4._tables import BLACK_RUNS, MODES, WHITE_RUNS, WINDOW_BITS, Mode
 
 _SENTINEL_COUNT = 3
 _V0_ENTRY = int(Mode.V0) << 4 | 1
 _TERMINATING_END = 64 << 4  # table entries below this are terminating codes
 # Leading one bits of each window: that many V0 codes follow each other.
-_LEADING_ONES = [
-    next((n for n in range(WINDOW_BITS) if not (w >> (WINDOW_BITS - 1 - n)) & 1), WINDOW_BITS)
-    for w in range(1 << WINDOW_BITS)
-]
+_LEADING_ONES = np.zeros(1 << WINDOW_BITS, np.int64)
+_ones_so_far = np.ones(1 << WINDOW_BITS, bool)
+for _bit in range(WINDOW_BITS - 1, -1, -1):
+    _ones_so_far &= ((np.arange(1 << WINDOW_BITS) >> _bit) & 1).astype(bool)
+    _LEADING_ONES += _ones_so_far
+LEADING_ONES: list[int] = _LEADING_ONES.tolist()
 Window = Sequence[int]
 
 
@@ -92,7 +96,7 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
     """
     changes: list[int] = []
     append = changes.append
-    modes, leading_ones = MODES, _LEADING_ONES
+    modes, leading_ones = MODES, LEADING_ONES
     white, black = WHITE_RUNS, BLACK_RUNS
     n_real = len(ref) - _SENTINEL_COUNT
     a0, colour, i = -1, 0, 0
