@@ -46,10 +46,12 @@ def iou_1px(a: Bilevel, b: Bilevel) -> float:
     return float(shared.sum() / max(1, (a | b).sum()))
 
 
-def crop_like(page: Bilevel, ref: Bilevel) -> tuple[Bilevel, Bilevel]:
-    """Both cut to the common area (we centre the PDF page across the scan line)."""
+def crop_like(page: Bilevel, ref: Bilevel, x_dpi: int = 0) -> tuple[Bilevel, Bilevel]:
+    """Both cut to the common area: we centre the PDF page (A4, ``x_dpi`` across, as
+    rounded to whole pixels) on the scan line; poppler's page starts at column 0."""
     h, w = min(ref.shape[0], page.shape[0]), ref.shape[1]
-    left = (page.shape[1] - w) // 2
+    width = round(595.28 * x_dpi / 72) if x_dpi else w
+    left = (page.shape[1] - width) // 2
     return page[:h, left:left + w], ref[:h]
 
 
@@ -64,7 +66,7 @@ def test_pages_match_pdftoppm(resolution: Resolution, sample_pdf: bytes, tmp_pat
     for i in pages:
         ref = pdftoppm(path, i + 1, resolution.x_dpi, resolution.y_dpi, tmp_path / "ref")
         assert abs(doc.pages[i].height_px - ref.shape[0]) <= 1
-        ours, ref = crop_like(doc.pages[i].image, ref)
+        ours, ref = crop_like(doc.pages[i].image, ref, resolution.x_dpi)
         assert iou_1px(ours, ref) >= 0.9, (i, iou(ours, ref), iou_1px(ours, ref))
         assert iou(ours, ref) >= 0.5  # strict, glyph-rounding bound
         assert 0.85 < ours.sum() / ref.sum() < 1.15
@@ -77,7 +79,7 @@ def test_metric_rejects_a_wrong_vertical_scale(sample_pdf: bytes, tmp_path: Path
     path.write_bytes(sample_pdf)
     doc = compose(None, [path], resolution="r300", header=False)
     wrong = pdftoppm(path, 1, 300, 290, tmp_path / "ref")  # 3 % off vertically
-    ours, wrong = crop_like(doc.pages[0].image, wrong)
+    ours, wrong = crop_like(doc.pages[0].image, wrong, 300)
     assert iou_1px(ours, wrong) < 0.6
 
 
@@ -90,7 +92,7 @@ def test_landscape_page_is_turned_and_matches(inputs: SimpleNamespace, tmp_path:
     assert page.shape == (2292, 1728)
     # The turned page is A4 landscape rendered with x and y swapped, then turned.
     ref = np.rot90(pdftoppm(path, 2, 196, 204, tmp_path / "ref"))
-    ours, ref = crop_like(page, ref)
+    ours, ref = crop_like(page, ref, 204)
     assert iou_1px(ours, ref) >= 0.9
 
 

@@ -32,7 +32,6 @@ from pyfax.errors import CorruptAttachment, EncryptedAttachment
 _FLAGS = (pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_RENDER_NO_SMOOTHTEXT
           | pdfium_c.FPDF_RENDER_NO_SMOOTHPATH)
 _ERR_PASSWORD = pdfium_c.FPDF_ERR_PASSWORD
-_ROTATE_CCW = 3  # PDFium rotation code: 270 degrees clockwise
 # PDFium is not thread-safe: every call into it from this module holds this lock, so
 # several threads (e.g. delivery workers) may compose at once.
 PDFIUM_LOCK = threading.RLock()
@@ -69,29 +68,56 @@ class PdfSource:
                         frame.width_px / frame.resolution.x_dpi,
                         frame.height_px / frame.resolution.y_dpi, frame, allow_upscale=False)
         left = (frame.width_px - placement.width_px) // 2
+        sx = placement.scale * frame.resolution.x_dpi / PT_PER_INCH
+        sy = placement.scale * frame.resolution.y_dpi / PT_PER_INCH
+        matrix = page_matrix(w_pt, h_pt, sx, sy, left, rotate=placement.rotate)
+        across, down = (h_pt, w_pt) if placement.rotate else (w_pt, h_pt)
+        clip = (float(left), 0.0, left + across * sx, down * sy)  # the page's own area
         grey = out.view(np.uint8)
         with PDFIUM_LOCK:
             page = pdfium_c.FPDF_LoadPage(self._document(), index)
             if not page:
                 raise CorruptAttachment(self.name, f"PDF page {index + 1} cannot be read")
             try:
-                render_grey(page, grey, (left, 0, placement.width_px, placement.height_px),
-                            rotate=placement.rotate)
+                render_grey(page, grey, matrix, clip)
             finally:
                 pdfium_c.FPDF_ClosePage(page)
         return to_bilevel(grey, options.halftone, out=out)
 
 
-def render_grey(page: Any, grey: NDArray[np.uint8], box: tuple[int, int, int, int],
-                *, rotate: bool = False) -> NDArray[np.uint8]:
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def page_matrix(w_pt: float, h_pt: float, x_px_per_pt: float, y_px_per_pt: float,
+                left_px: float, *, rotate: bool = False) -> Matrix:
+    """The affine map (a, b, c, d, e, f) from page points to pixels.
+
+    Page points are PDFium's display space: x to the right and y down from the page's
+    top left corner, ``w_pt`` x ``h_pt``. A pixel is ``x' = a x + c y + e``,
+    ``y' = b x + d y + f``. The scales are exact (dpi / 72 times the fit scale), not
+    rounded to a whole-pixel box, so every edge lands where poppler puts it. ``rotate``
+    turns the page a quarter turn counter-clockwise (its top edge to the left).
+
+    >>> page_matrix(100, 50, 2.0, 3.0, 10)
+    (2.0, 0.0, 0.0, 3.0, 10, 0.0)
+    >>> page_matrix(100, 50, 2.0, 3.0, 10, rotate=True)  # (0, 0) -> (10, 300)
+    (0.0, -3.0, 2.0, 0.0, 10, 300.0)
+    """
+    if rotate:
+        return (0.0, -y_px_per_pt, x_px_per_pt, 0.0, left_px, w_pt * y_px_per_pt)
+    return (x_px_per_pt, 0.0, 0.0, y_px_per_pt, left_px, 0.0)
+
+
+def render_grey(page: Any, grey: NDArray[np.uint8], matrix: Matrix,
+                clip: tuple[float, float, float, float] | None = None) -> NDArray[np.uint8]:
     """Render a PDFium page into ``grey`` (a C-contiguous 2-D uint8 array), white first.
 
     Args:
         page: a PDFium page handle (``FPDF_PAGE``) or ``pypdfium2.PdfPage``.
         grey: the raster drawn into; 0 = black, 255 = white.
-        box: (left, top, width, height) in pixels that the page is stretched into; x and y
-            scales are independent, so non-square fax pixels come out right.
-        rotate: turn the page a quarter turn counter-clockwise.
+        matrix: page points to pixels (:func:`page_matrix`); x and y scales are
+            independent, so non-square fax pixels come out right.
+        clip: (left, top, right, bottom) in pixels drawn into; the whole raster if None.
 
     Returns:
         ``grey``.
@@ -105,7 +131,9 @@ def render_grey(page: Any, grey: NDArray[np.uint8], box: tuple[int, int, int, in
         raise MemoryError("PDFium could not wrap the page raster")
     try:
         pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width_px, height_px, 0xFFFFFFFF)
-        pdfium_c.FPDF_RenderPageBitmap(bitmap, page, *box, _ROTATE_CCW if rotate else 0, _FLAGS)
+        area = pdfium_c.FS_RECTF(*(clip or (0.0, 0.0, width_px, height_px)))
+        pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap, page, pdfium_c.FS_MATRIX(*matrix),
+                                                 area, _FLAGS)
     finally:
         pdfium_c.FPDFBitmap_Destroy(bitmap)
     return grey

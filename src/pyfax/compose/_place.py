@@ -28,11 +28,14 @@ class Fit:
         rotate: turn the picture a quarter turn counter-clockwise first.
         width_px: its width on the page, in fax pixels (after rotation).
         height_px: its height on the page, in fax rows (after rotation).
+        scale: the scale from the picture's physical size to its size on the page (the
+            pixel sizes are this, rounded to whole pixels).
     """
 
     rotate: bool
     width_px: int
     height_px: int
+    scale: float = 1.0
 
 
 def fit(w_in: float, h_in: float, box_w_in: float, box_h_in: float, frame: Frame, *,
@@ -41,8 +44,9 @@ def fit(w_in: float, h_in: float, box_w_in: float, box_h_in: float, frame: Frame
 
     >>> from pyfax.compose._geometry import Paper, Resolution
     >>> f = Frame.make(Paper.A4, Resolution.FINE, 0)
-    >>> fit(11.0, 8.5, 8.0, 11.0, f)
-    Fit(rotate=True, width_px=1632, height_px=2029)
+    >>> p = fit(11.0, 8.5, 8.0, 11.0, f)
+    >>> p.rotate, p.width_px, p.height_px, round(p.scale, 3)
+    (True, 1632, 2029, 0.941)
     """
     def scale(w: float, h: float) -> float:
         s = min(box_w_in / w, box_h_in / h)
@@ -53,7 +57,7 @@ def fit(w_in: float, h_in: float, box_w_in: float, box_h_in: float, frame: Frame
     w, h, s = (h_in, w_in, s1) if rotate else (w_in, h_in, s0)
     width = max(1, min(frame.width_px, round(w * s * frame.resolution.x_dpi)))
     height = max(1, round(h * s * frame.resolution.y_dpi))
-    return Fit(rotate, width, height)
+    return Fit(rotate, width, height, s)
 
 
 def paste(page: NDArray[np.bool_], picture: NDArray[np.bool_], top_px: int) -> None:
