@@ -149,7 +149,7 @@ def test_cancel_mid_call() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("block", [37, 1000])
+@pytest.mark.parametrize("block", [37, 1000, 4000])
 def test_any_block_size_works(block: int) -> None:
     need("v29")
     pages = sample_pages(1, rows=60, seed=block)

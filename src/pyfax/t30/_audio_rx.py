@@ -39,6 +39,11 @@ __all__ = ["RX_CUTOFF_DBM0", "RxChain"]
 RX_CUTOFF_DBM0 = -43.0
 _FULL_SCALE_0DBM0_RMS = 32767 * 10 ** (-3.14 / 20) / 2 ** 0.5  # spandsp's dBm0 convention
 SOUND_RMS = _FULL_SCALE_0DBM0_RMS * 10 ** (RX_CUTOFF_DBM0 / 20)
+REPLAY_SAMPLES = SAMPLE_RATE_HZ * 3 // 10
+"""Recent audio kept to replay the start of a fast burst to a late receiver (0.3 s)."""
+GAP_FRAME = 40
+GAP_MIN_SAMPLES = 320
+"""A gap of 40 ms of silence marks the end of a V.21 message before a fast burst."""
 TCF_GAP_S = 0.04
 """Silence after a TCF that failed to train: the TCF is over, answer FTT now."""
 SOUND_MIN_S = 0.5
@@ -56,6 +61,33 @@ def _fast_receiver(rate: ModemRate, short_train: bool) -> Any:
     if rate.modem is Modem.V17:
         return cls(rate.rate_bps, short_train=short_train, cutoff_dbm0=RX_CUTOFF_DBM0)
     return cls(rate.rate_bps, cutoff_dbm0=RX_CUTOFF_DBM0)
+
+
+def _after_last_gap(audio: Samples) -> Samples:
+    """The audio after its last gap of silence (none if it ends in silence or has no gap).
+
+    A fast burst follows a V.21 message after a 75 ms gap (T.30 §5.3.2); when the
+    message was decoded late (large blocks), the burst may already have begun,
+    and its training must be replayed to the new receiver from its start.
+
+    >>> sound = np.full(400, 3000, np.int16); gap = np.zeros(400, np.int16)
+    >>> _after_last_gap(np.concatenate([sound, gap, sound[:240]])).size
+    240
+    """
+    n = audio.size // GAP_FRAME
+    if n == 0:
+        return audio[:0]
+    frames = audio[: n * GAP_FRAME].astype(np.float64).reshape(n, GAP_FRAME)
+    quiet = np.sqrt(np.mean(frames * frames, axis=1)) < SOUND_RMS
+    run = 0
+    for i in range(n - 1, -1, -1):
+        run = run + 1 if quiet[i] else 0
+        if run * GAP_FRAME >= GAP_MIN_SAMPLES:
+            start = i + run  # first frame after the gap
+            while start < n and quiet[start]:
+                start += 1
+            return audio[start * GAP_FRAME:] if start < n else audio[:0]
+    return audio[:0]
 
 
 def _longest_zero_run(bits: np.ndarray) -> int:
@@ -80,6 +112,8 @@ class RxChain:
         self._hdlc = HdlcDeframer()
         self._fast: Any = None
         self._active = False
+        self._recent = np.zeros(0, np.int16)
+        self._replay = np.zeros(0, np.int16)
         self._fast_rate: ModemRate | None = None
         self._mode: ReceiveFast | None = None
         self._trained_rate: ModemRate | None = None
@@ -105,11 +139,14 @@ class RxChain:
         if action.mode is ReceiveMode.TCF or action.long_train:
             self._trained_rate = None
         self._new_burst()
+        self._replay = _after_last_gap(self._recent)
 
     def reset_v21(self) -> None:
-        """Forget a half-heard V.21 burst (after we transmitted ourselves)."""
+        """Forget a half-heard V.21 burst and the recent audio (after we transmitted)."""
         self._v21 = V21Receiver(cutoff_dbm0=RX_CUTOFF_DBM0)
         self._hdlc = HdlcDeframer()
+        self._recent = np.zeros(0, np.int16)
+        self._replay = np.zeros(0, np.int16)  # what we heard before our own signal is stale
 
     def _new_burst(self) -> None:
         assert self._mode is not None
@@ -129,8 +166,12 @@ class RxChain:
         """Demodulate a block; return the events it completed, in order."""
         events: list[Event] = []
         in_burst = False
+        self._recent = np.concatenate([self._recent, samples])[-REPLAY_SAMPLES:]
         if self._active:
-            events += self._rx_fast(samples)
+            fast_in = samples
+            if self._replay.size:  # the start of a burst that began before we listened
+                fast_in, self._replay = np.concatenate([self._replay, samples]), self._replay[:0]
+            events += self._rx_fast(fast_in)
             in_burst = self._burst_trained
         elif self._tones is not None:
             events += self._listen_to_line(samples)

@@ -124,7 +124,8 @@ class ReceiverMixin(Core):
         dcs: DcsParams = self._rx.frame.params
         self._remote_ident(FCF.TSI)
         s = self.settings
-        if (dcs.modem_rate.modem not in s.modems or dcs.compression not in s.compressions
+        offered = Capabilities.decode(self._local_caps().encode()).modems  # V.17 implies all
+        if (dcs.modem_rate.modem not in offered or dcs.compression not in s.compressions
                 or dcs.resolution not in s.resolutions or (dcs.ecm and not s.ecm)):
             self._disconnect(ResultCode.INCOMPATIBLE, f"DCS asks for what we do not offer: {dcs}")
             return

@@ -236,7 +236,7 @@ class DcsParams:
             "superfine": int(r is Resolution.SUPERFINE),
             "r300": int(r is Resolution.R300),
             "r400": int(r is Resolution.R400),
-            "metric_preferred": int(r.x_dpi == 204),
+            # in a DCS bit 44 selects inch-based resolution; bit 45 is reserved
             "inch_preferred": int(r.x_dpi != 204),
         })
 

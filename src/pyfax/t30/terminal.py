@@ -108,6 +108,8 @@ class Terminal:
         if role == "send" and not pages:
             raise T30Error("a sending terminal needs at least one page")
         self.role: Role = role
+        if role == "receive" and Modem.V17 in wanted:
+            wanted = tuple(Modem)  # a DIS cannot offer V.17 without V.29 and V.27 ter
         settings = Settings(calling=(role == "send") != poll, sending=role == "send",
                             ident=ident, ecm=ecm, ecm_frame_size=ecm_frame_size,
                             modems=available_modems(wanted), compressions=comps,
