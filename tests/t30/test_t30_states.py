@@ -21,6 +21,7 @@ from pyfax.t30.events import (
     PageReceived,
     SendFrames,
     TcfReceived,
+    TimerExpired,
     TxDone,
 )
 from pyfax.t30.fcf import FCF
@@ -111,6 +112,7 @@ events = st.one_of(
     st.builds(PageReceived, st.binary(max_size=200)),
     st.just(TxDone()), st.just(Cancel()),
     st.floats(0.0, 70.0),  # a pause: time passes and timers fire
+    st.sampled_from(list(Timer)).map(TimerExpired),
 )
 
 

@@ -68,6 +68,7 @@ class Input(enum.Enum):
     PAGE = "page"
     T1 = "T1"
     T2 = "T2"
+    T3 = "T3"
     T4 = "T4"
     T5 = "T5"
 
@@ -169,7 +170,7 @@ IGNORED: frozenset[Key] = frozenset({
     Input.BAD_FRAME, Input.FAST_FRAME, Input.FAST_TRAINED, Input.FAST_TRAINING_FAILED,
     Input.FAST_CARRIER_DOWN, Input.TCF, Input.PAGE, FCF.NSF, FCF.NSC, FCF.NSS, FCF.CSI,
     FCF.TSI, FCF.CIG, FCF.SUB, FCF.SID, FCF.PWD, FCF.SEP, FCF.PSA, FCF.FCD, FCF.RCP,
-    Input.T1, Input.T2, Input.T4, Input.T5,
+    Input.T1, Input.T2, Input.T3, Input.T4, Input.T5,
 })
 """Inputs dropped (with a trace line) when their state has no row for them."""
 
