@@ -52,6 +52,8 @@ START_SCORE = 0.8  # periodic score of the periodic segment ...
 _END_SCORE = 0.5  # ... and below which it has ended
 _TONE_LAG1 = 0.9  # single tones: lag-T/2 correlation near 1
 _RIDGE = 1e-3
+_BREAK_AVERAGE = 4  # T/2 samples over which a change of pattern is measured ...
+_BREAK_LEVEL = 1.0  # ... and its size against the segment's power
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,7 @@ def _measure(buf: BasebandBuffer, start: float, half: float,
     low = np.flatnonzero(score[first:] < _END_SCORE)
     # The score window straddles the end when half of it is past the end.
     end_m = first + int(low[0]) + SCORE_WINDOW // 2 + 2 if low.size else n_scan
+    end_m = min(end_m, _first_break(x, first + SCORE_WINDOW // 2 + 4))
     m0 = first + 8
     n_est = min(end_m - 8 - m0, 192)
     if n_est < 24:
@@ -172,6 +175,27 @@ def _measure(buf: BasebandBuffer, start: float, half: float,
     x = x * np.exp(-1j * omega * np.arange(len(x)))
     t0 = _timing(x, float(t_scan[m0]), 2.0 * half)
     return omega, t0, start + half * end_m
+
+
+def _first_break(x: NDArray[np.complex128], m_from: int) -> int:
+    """Index just past the end of the period-two pattern under way at ``m_from``
+    (taken far enough into the segment to be past its ramp from silence).
+
+    The windowed score alone ends late when what follows the periodic
+    segment is itself periodic for a while (V.17's segment 2 opens with
+    ABCDCDCD...: a new pattern, but still of period two). Any change of
+    pattern shows at once as a jump of ``|x[m] - x[m-4]|^2`` (averaged over
+    two symbols) against the segment's power; a carrier offset of 8 Hz only
+    adds about 0.002 to it. Returns ``len(x)`` if no break is seen.
+    """
+    seg = x[m_from:]
+    if len(seg) < 20:
+        return len(x)
+    power = float(np.mean(np.abs(seg[:16]) ** 2))
+    jump = np.abs(seg[4:] - seg[:-4]) ** 2
+    smooth = np.convolve(jump, np.full(_BREAK_AVERAGE, 1.0 / _BREAK_AVERAGE), mode="valid")
+    hits = np.flatnonzero(smooth > _BREAK_LEVEL * max(power, 1e-20))
+    return m_from + 4 + int(hits[0]) + _BREAK_AVERAGE if hits.size else len(x)
 
 
 def _frequency(x: NDArray[np.complex128], n_sym: int) -> float:

@@ -199,7 +199,12 @@ class LinearReceiver:
     def _start_search(self, origin: float) -> None:
         self._mode = _Mode.SEARCH
         self._tracker = None
-        self._search_origin = origin - 4 * self._half
+        # Score from a little before carrier up, but never from before the
+        # first sample (the matched filter needs n_taps samples of history):
+        # a carrier that starts at the receiver's very first sample is scored
+        # from its start, not a whole chunk later.
+        self._search_origin = max(origin - 4 * self._half,
+                                  self._bb.centre + self._bb.n_taps)
         self._search_m = 0
         self._search_hist = np.zeros(0, np.complex128)
         plan = self._plan

@@ -39,9 +39,6 @@ from pyfax.modem.base import Bits, ModemEvent, ModemStatus, RxResult, Samples
 __all__ = ["V17Receiver"]
 
 _DEFAULT_CUTOFF_DBM0 = -43.0
-_PRE_ROLL = 64
-"""Silent samples each inner receiver hears first: the shared receiver needs
-some history before a carrier that starts at its very first sample."""
 
 
 @dataclass(slots=True)
@@ -115,12 +112,10 @@ class V17Receiver:
 
     def _new_burst(self, start: int) -> None:
         kinds = [True, False] if self._expect_short else [False]
-        self._base = start - _PRE_ROLL
-        self._candidates = []
-        for k in kinds:
-            inner = LinearReceiver(self._profiles[k], cutoff_dbm0=self._cutoff)
-            inner.rx(np.zeros(_PRE_ROLL, np.int16))
-            self._candidates.append(_Candidate(k, inner))
+        self._base = start
+        self._candidates = [
+            _Candidate(k, LinearReceiver(self._profiles[k], cutoff_dbm0=self._cutoff))
+            for k in kinds]
         self._winner: _Candidate | None = None
         self._up_reported = False
         self._down_reported = False
