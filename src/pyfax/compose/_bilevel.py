@@ -61,10 +61,12 @@ def threshold(grey: Grey, level: int = THRESHOLD, out: Bilevel | None = None) ->
     return np.less(grey, np.uint8(level), out=out)
 
 
-def error_diffusion(grey: Grey, out: Bilevel | None = None) -> Bilevel:
-    """Floyd-Steinberg dither of the whole raster (Pillow, in C), into ``out`` if given."""
-    img = Image.fromarray(grey, mode="L").convert("1", dither=Image.Dither.FLOYDSTEINBERG)
-    return np.logical_not(np.asarray(img, dtype=np.bool_), out=out)
+def error_diffusion(grey: Grey | Image.Image, out: Bilevel | None = None) -> Bilevel:
+    """Floyd-Steinberg dither of a whole grey raster or mode "L" image (Pillow, in C),
+    into ``out`` if given."""
+    img = grey if isinstance(grey, Image.Image) else Image.fromarray(grey, mode="L")
+    dots = img.convert("1", dither=Image.Dither.FLOYDSTEINBERG)
+    return np.logical_not(np.asarray(dots, dtype=np.bool_), out=out)
 
 
 def ordered_dither(grey: Grey, out: Bilevel | None = None) -> Bilevel:

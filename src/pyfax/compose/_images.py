@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pyfax.compose._bilevel import is_photo, to_bilevel
+from pyfax.compose._bilevel import Halftone, error_diffusion, is_photo, to_bilevel
 from pyfax.compose._geometry import MM_PER_INCH, Frame
 from pyfax.compose._place import Fit, fit, paste, region_of
 from pyfax.compose._source import Bilevel, RenderOptions
@@ -99,12 +99,15 @@ class ImageSource:
         photo = is_photo(grey)
         img = _resized(Image.fromarray(grey), placement, photo)
         out.fill(False)
-        picture = np.asarray(img)
-        region = region_of(out, picture.shape, top)
-        if region is None:  # does not fit whole (never for a fitted picture): clip it
-            paste(out, to_bilevel(picture, options.halftone, whole_photo=photo), top)
+        region = region_of(out, (img.height, img.width), top)
+        target = region if region is not None else np.empty((img.height, img.width), np.bool_)
+        halftone = options.halftone
+        if halftone is Halftone.ERROR_DIFFUSION or (photo and halftone is Halftone.AUTO):
+            error_diffusion(img, out=target)  # straight from Pillow's image: no grey copy
         else:
-            to_bilevel(picture, options.halftone, whole_photo=photo, out=region)
+            to_bilevel(np.asarray(img), halftone, whole_photo=photo, out=target)
+        if region is None:  # does not fit whole (never for a fitted picture): clip it
+            paste(out, target, top)
         return out
 
 
