@@ -138,7 +138,7 @@ def main() -> None:
     args = parser.parse_args()
     lib = LibTiff()
     print(
-        f"A4 fine {WIDTH_PX}x{ROWS}, median CPU time of {args.repeats} repeats (pyfax decode: fewer)"
+        f"A4 fine {WIDTH_PX}x{ROWS}, median CPU time of {args.repeats} repeats (decode: fewer)"
     )
     for name in args.pages.split(","):
         page = PAGES[name]()

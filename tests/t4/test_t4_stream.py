@@ -154,6 +154,8 @@ def test_bad_options_raise_encode_error() -> None:
         t4.encode(page, "MR", k=0)
     with pytest.raises(T4EncodeError):
         t4.encode(page, "MH", min_bits_per_line=-1)
+    with pytest.raises(T4EncodeError):
+        t4.encode(page, "MR", k=2.5)  # type: ignore[arg-type]
     with pytest.raises(T4Error):
         t4.encode(page, "G5")
 

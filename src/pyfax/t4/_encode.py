@@ -146,10 +146,10 @@ def encode_page(
 ) -> bytes:
     """Code a page; see :func:`pyfax.t4.encode`."""
     page = check_page(image)
-    if k < 1:
-        raise T4EncodeError(f"K must be at least 1, not {k}")
-    if min_bits_per_line < 0:
-        raise T4EncodeError(f"min_bits_per_line must not be negative, not {min_bits_per_line}")
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise T4EncodeError(f"K must be an integer of at least 1, not {k!r}")
+    if not isinstance(min_bits_per_line, int) or min_bits_per_line < 0:
+        raise T4EncodeError(f"min_bits_per_line must be an integer >= 0, not {min_bits_per_line!r}")
     flips = page_flips(page)
     width = page.shape[1]
     writer = BitWriter()
