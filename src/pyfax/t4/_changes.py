@@ -60,17 +60,6 @@ def changes_of(flips: Flips, width_px: int) -> Changes:
     return Changes(flat, offsets, width_px)
 
 
-def find_flat_changes(page: Page) -> tuple[Index, Index]:
-    """The changing elements of ``page`` as flat indices ``row * width + column``.
-
-    Returns (flat indices in order, CSR row offsets).
-
-    >>> [a.tolist() for a in find_flat_changes(np.array([[0, 1, 1, 0], [1, 1, 1, 1]], bool))]
-    [[1, 3, 4], [0, 2, 3]]
-    """
-    return flat_changes(page_flips(page), page.shape[1])
-
-
 def page_flips(page: Page) -> Flips:
     """Each row packed into 64-bit words, with a bit set where a pixel changes.
 
