@@ -219,12 +219,11 @@ class EchoLine:
         own = self._history[listener]
         n_delay = round(self.delay_ms * 8)
         past = np.concatenate(own) if own else np.zeros(0, np.int16)
-        start = len(past) - n_delay
+        start = len(past) - n_delay  # index in ``past`` of the echo of x's first sample
         echo = np.zeros(len(x), np.float64)
-        if start + len(x) > 0 and len(past):
-            seg = past[max(start, 0):max(start, 0) + len(x)]
-            off = max(0, -start)
-            echo[off:off + len(seg)] = seg
+        off = min(len(x), max(0, -start))
+        seg = past[max(start, 0):max(start, 0) + len(x) - off]
+        echo[off:off + len(seg)] = seg
         self._history[direction].append(x.copy())
         if len(self._history[direction]) > 400:
             del self._history[direction][:200]
