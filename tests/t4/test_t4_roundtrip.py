@@ -116,10 +116,10 @@ def test_coding_in_bands_changes_nothing(
     import pyfax.t4._encode as encoder
 
     whole = t4.encode(page, scheme, k=3, byte_align_eol=align, min_bits_per_line=min_bits)
-    saved = encoder.BAND_RUNS
-    encoder.BAND_RUNS = band_runs  # many small bands
+    saved = encoder.BAND_RUNS, encoder.WHOLE_PAGE_RUNS
+    encoder.BAND_RUNS, encoder.WHOLE_PAGE_RUNS = band_runs, 0  # many small bands
     try:
         banded = t4.encode(page, scheme, k=3, byte_align_eol=align, min_bits_per_line=min_bits)
     finally:
-        encoder.BAND_RUNS = saved
+        encoder.BAND_RUNS, encoder.WHOLE_PAGE_RUNS = saved
     assert banded == whole

@@ -33,6 +33,8 @@ from pyfax.t4._words import Bits, Codes, Ints, RowWords, segment_index
 
 BAND_RUNS = 1 << 17
 """About how many runs a band of rows holds."""
+WHOLE_PAGE_RUNS = 1 << 19
+"""Pages with up to this many runs are coded in one piece (text pages have ~200K)."""
 
 
 def check_page(image: object) -> Page:
@@ -107,9 +109,9 @@ def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Codes, Bits, Ints]:
 
 
 def _bands(flips: Flips) -> list[tuple[int, int]]:
-    """Consecutive row ranges of about :data:`BAND_RUNS` runs each."""
+    """Consecutive row ranges of about :data:`BAND_RUNS` runs each (or the whole page)."""
     n_rows = flips.shape[0]
-    if int(np.bitwise_count(flips).sum(dtype=np.int64)) + n_rows <= BAND_RUNS:
+    if int(np.bitwise_count(flips).sum(dtype=np.int64)) + n_rows <= max(WHOLE_PAGE_RUNS, BAND_RUNS):
         return [(0, n_rows)] if n_rows else []
     runs = np.cumsum(changes_per_row(flips) + 1)
     cuts = np.searchsorted(runs, np.arange(BAND_RUNS, int(runs[-1]), BAND_RUNS))
