@@ -51,7 +51,7 @@ def pack_codes(
     offset = np.bitwise_and(starts, np.uint64(63), out=starts)
     shift = np.subtract(np.uint8(64), n_bits, dtype=np.uint8)
     np.left_shift(values, shift, out=values, casting="unsafe")  # left-aligned
-    spill = np.flatnonzero(offset > shift)  # the code runs into the next word
+    spill = np.flatnonzero(offset.astype(np.uint8) > shift)  # the code runs into the next word
     tail = values[spill] << (np.uint64(64) - offset[spill])
     head = np.right_shift(values, offset, out=offset)
     first = np.flatnonzero(word[1:] != word[:-1])
