@@ -147,11 +147,12 @@ class GlyphCache:
             _paste(ink, g, round(x_px), y)
             return x_px + g.advance_px
         space = self._word_advance(font, " ") * sx
+        glyphs, fid = self._glyphs, id(font)
         for i, word in enumerate(text.split(" ")):
             if i:
                 x_px += space
             if word:
-                g = self.glyph(font, word, sx, sy)
+                g = glyphs.get((fid, word, sx, sy)) or self.glyph(font, word, sx, sy)
                 _paste(ink, g, round(x_px), y)
                 x_px += g.advance_px
         return x_px

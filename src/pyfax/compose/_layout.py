@@ -78,7 +78,7 @@ class Measurer:
     extra_fonts: tuple[str, ...] = ()
     resolvers: dict[Style, Resolver] = field(default_factory=dict)
     _widths: dict[tuple[str, Style, int, float], float] = field(default_factory=dict)
-    _tokens: dict[tuple[str, Style, float], tuple[list[Run], float]] = field(
+    _tokens: dict[tuple[Style, float], dict[str, tuple[list[Run], float]]] = field(
         default_factory=dict)
 
     def chain(self, style: Style) -> tuple[Face, ...]:
@@ -99,13 +99,20 @@ class Measurer:
                 out.append(Run(drawn, style, face))
         return out
 
+    def token_table(self, style: Style, size_pt: float) -> dict[str, tuple[list[Run], float]]:
+        """The cache of :meth:`token` for one style and size, keyed by the token's text."""
+        table = self._tokens.get((style, size_pt))
+        if table is None:
+            table = self._tokens[(style, size_pt)] = {}
+        return table
+
     def token(self, text: str, style: Style, size_pt: float) -> tuple[list[Run], float]:
         """Runs and total width in points of a word or space run (cached)."""
-        key = (text, style, size_pt)
-        hit = self._tokens.get(key)
+        table = self.token_table(style, size_pt)
+        hit = table.get(text)
         if hit is None:
             runs = self.runs(text, style)
-            hit = self._tokens[key] = (runs, sum(self.width_pt(r, size_pt) for r in runs))
+            hit = table[text] = (runs, sum(self.width_pt(r, size_pt) for r in runs))
         return hit
 
     def width_pt(self, run: Run, size_pt: float) -> float:
@@ -123,11 +130,21 @@ class Measurer:
         return set().union(*(r.missing for r in self.resolvers.values()))
 
 
-def _tokens(block: Block) -> Iterator[tuple[str, Style]]:
-    """Words, space runs and ``\\n`` breaks of a block, each with its style."""
+_TOKEN = re.compile(r"\n| +|[^ \n]+")
+
+
+def _tokens(block: Block, m: Measurer) -> Iterator[tuple[str, tuple[list[Run], float]]]:
+    """Words, space runs and ``\\n`` breaks of a block, each with its runs and width
+    (:meth:`Measurer.token`; none for a break)."""
+    size = block.size_pt
     for span in block.spans:
-        for tok in re.findall(r"\n| +|[^ \n]+", span.text):
-            yield tok, span.style
+        style, table = span.style, m.token_table(span.style, size)
+        for tok in _TOKEN.findall(span.text):
+            hit = _BREAK if tok == "\n" else table.get(tok) or m.token(tok, style, size)
+            yield tok, hit
+
+
+_BREAK: tuple[list[Run], float] = ([], 0.0)
 
 
 def _split_long(word: list[Run], avail_pt: float, size_pt: float,
@@ -153,13 +170,12 @@ def wrap(block: Block, avail_pt: float, m: Measurer) -> list[list[Run]]:
     used = pw = 0.0
     pending: list[Run] = []
     size = block.size_pt
-    for tok, style in _tokens(block):
+    for tok, (runs, w) in _tokens(block, m):
         if tok == "\n":
             lines.append([])
             used, pending = 0.0, []
             continue
-        runs, w = m.token(tok, style, size)
-        if tok.startswith(" "):
+        if tok[0] == " ":
             if lines[-1] or block.keep_spaces:
                 pending, pw = runs, w
             continue
