@@ -371,3 +371,15 @@ def test_eor_gives_up_a_block_keeps_the_page_and_says_so() -> None:
     rx.handle(FrameReceived(encode_frame(Simple(FCF.DCN), x_bit=True)), 14.0)
     assert rx.result is not None and rx.result.code is ResultCode.ECM_FAILED
     assert rx.result.pages == 1
+
+
+def test_polling_a_receiver_gets_a_clean_refusal() -> None:
+    poller = Session(Settings(calling=True, sending=False))
+    # an answerer that claims it has a document but is configured to receive only
+    answerer = Session(Settings(calling=False))
+    from pyfax.t30.dis import Capabilities
+    answerer._local_caps = lambda: Capabilities(  # type: ignore[method-assign]
+        ready_to_transmit=True)
+    SessionPair(poller, answerer).run()
+    assert answerer.result is not None and answerer.result.code is ResultCode.INCOMPATIBLE
+    assert "nothing to send" in answerer.result.text

@@ -112,6 +112,9 @@ class ReceiverMixin(Core):
     def _r_t1(self) -> None:
         self._t1_expired()
 
+    def _r_polled_with_nothing(self) -> None:
+        self._disconnect(ResultCode.INCOMPATIBLE, "the caller polls (DTC); we have nothing to send")
+
     def _r_dis_collision(self) -> None:
         if self.settings.calling and self._repeat_command():
             return  # a poller's DTC was not heard: the polled side repeats DIS

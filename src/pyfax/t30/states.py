@@ -125,6 +125,7 @@ TRANSITIONS: dict[tuple[State, Key], str] = {
     (State.R_POLL_WAIT_DIS, Input.T1): "_t_t1",
     (State.R_WAIT_DCS, FCF.DCS): "_r_dcs",
     (State.R_WAIT_DCS, FCF.DCN): "_r_dcn",
+    (State.R_WAIT_DCS, FCF.DTC): "_r_polled_with_nothing",
     (State.R_WAIT_DCS, FCF.DIS): "_r_dis_collision",
     (State.R_WAIT_DCS, Input.T4): "_r_repeat_dis",
     (State.R_WAIT_DCS, Input.T1): "_r_t1",
