@@ -217,3 +217,19 @@ def test_noise_above_the_carrier_cutoff_does_not_hang(ecm: bool) -> None:
     assert tx.done and rx.done and line_s < 120
     assert tx.result is not None and tx.result.ok, tx.result
     assert pages_equal(rx.received_pages, pages)
+
+
+@pytest.mark.slow
+def test_noise_burst_mid_page_rtn_then_resent() -> None:
+    from t30_audio import StateFault
+    need("v29")
+    pages = sample_pages(2, rows=400, seed=61)
+    tx = Terminal("send", pages, ecm=False, modems=("v29",))
+    rx = Terminal("receive", ecm=False, modems=("v29",))
+    hit = StateFault(rx, {"R_PAGE"}, 0, "noise", delay_s=2.0, length_s=0.3)
+    run_call(tx, rx, channel=hit, limit_s=200)
+    assert hit.log
+    assert tx.result is not None and tx.result.ok, tx.result
+    assert any("rx RTN" in ln for ln in tx.result.trace)
+    assert sum("tx DCS" in ln for ln in tx.result.trace) >= 2  # retrained after RTN
+    assert pages_equal(rx.received_pages, pages)
