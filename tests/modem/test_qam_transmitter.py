@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+from fractions import Fraction
+
 import numpy as np
 import pytest
+from scipy import signal
 
 from pyfax.errors import ModemError
 from pyfax.modem._dsp import power_dbm0
+from pyfax.modem._qam_spec import ModemProfile
+from pyfax.modem._qam_tx import LinearTransmitter
 from pyfax.modem.v27ter import V27terTransmitter, v27ter_profile
 from pyfax.modem.v29 import V29Transmitter, v29_profile
 
@@ -83,6 +89,9 @@ def test_misuse_raises_modem_error() -> None:
     tx = V27terTransmitter(4800)
     with pytest.raises(ModemError):
         tx.put_bits(np.array([0, 2], np.uint8))
+    for bad in ([1, -1], np.array([0, -1]), np.array([0, 256])):
+        with pytest.raises(ModemError):
+            tx.put_bits(bad)  # type: ignore[arg-type]
     with pytest.raises(ModemError):
         tx.tx(-1)
     tx.end_of_data()
@@ -112,3 +121,45 @@ def test_v27ter_training_follows_table_3() -> None:
     ratio = plan.known[1:] / plan.known[:-1]
     assert np.allclose(np.abs(ratio.imag), 0) and np.allclose(np.abs(ratio.real), 1)
     assert plan.ones_symbols == 8
+
+
+def _burst(profile: ModemProfile, bits: np.ndarray) -> np.ndarray:
+    tx = LinearTransmitter(profile)
+    tx.put_bits(bits)
+    tx.end_of_data()
+    out = [tx.tx(1000) for _ in range(1000) if not tx.done]
+    assert tx.done
+    return np.concatenate(out)
+
+
+def test_post_tail_silence_extends_the_burst_with_zeros() -> None:
+    bits = np.random.default_rng(8).integers(0, 2, 999, dtype=np.uint8)
+    base = v29_profile(9600)
+    plan = base.new_plan()
+    quiet = dataclasses.replace(base, new_plan=lambda: dataclasses.replace(
+        plan, post_tail_silence_symbols=48))
+    plain, padded = _burst(base, bits), _burst(quiet, bits)
+    assert np.array_equal(padded[:plain.size], plain)
+    assert np.all(padded[plain.size:] == 0)
+    # the burst now ends 48 symbols, not the pulse's span, after the tail
+    extra = (48 - base.spec.tx_span_symbols) * 10 / 3
+    assert abs(padded.size - plain.size - extra) <= 1
+
+
+def test_timing_phase_moves_the_pulses_not_the_level() -> None:
+    """A timing phase of -3/10 symbol (one sample at 2400 baud) delays the
+    baseband by one sample: the envelope of the output moves by one sample."""
+    bits = np.random.default_rng(9).integers(0, 2, 2000, dtype=np.uint8)
+    base = v29_profile(9600)
+    late = dataclasses.replace(base, spec=dataclasses.replace(
+        base.spec, tx_timing_symbols=Fraction(-3, 10)))
+    a, b = _burst(base, bits).astype(float), _burst(late, bits).astype(float)
+    mid = slice(1000, 3000)  # training and data, away from the ends
+    # analytic signals: the carrier times the baseband (the band is 200-3200 Hz)
+    za, zb = signal.hilbert(a), signal.hilbert(b)
+    expected = za[999:2999] * np.exp(2j * np.pi * 1700 / 8000)  # a's baseband, one sample on
+    err = np.abs(zb[mid] - expected)
+    assert np.sqrt(np.mean(err**2) / np.mean(np.abs(zb[mid]) ** 2)) < 0.01
+    # and without the delay they differ
+    assert np.sqrt(np.mean(np.abs(zb[mid] - za[mid]) ** 2) / np.mean(np.abs(zb[mid]) ** 2)) > 0.3
+    assert abs(power_dbm0(a[2000:3000]) - power_dbm0(b[2000:3000])) < 0.1

@@ -1,8 +1,11 @@
-"""V.17 transmitter: streaming contract, level, errors, and spandsp's receiver."""
+"""V.17 transmitter (the shared LinearTransmitter with the V.17 profile): streaming,
+level, tail, errors, spandsp's timing, and spandsp's receiver."""
 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -10,6 +13,8 @@ from peers.spandsp_modems import SpandspRx, SpandspTx
 
 from pyfax.errors import ModemError
 from pyfax.modem._dsp import power_dbm0
+from pyfax.modem._qam_tx import LinearTransmitter
+from pyfax.modem._v17_profile import v17_profile
 from pyfax.modem._v17_training import make_training
 from pyfax.modem.v17 import V17Transmitter
 
@@ -132,13 +137,41 @@ def test_pyfax_short_train_matches_spandsp_short_train_waveform() -> None:
     assert corr > 0.98
 
 
+def test_tail_is_ones_then_48_silent_symbols() -> None:
+    audio = _burst(9600, np.ones(960, np.uint8))
+    silent = np.flatnonzero(audio)[-1] + 1
+    # 48 symbols (160 samples) of silence, less the last pulse's decay
+    assert audio.size - silent in range(120, 161)
+    # before them, the 32 symbols of ones carry the full signal
+    assert power_dbm0(audio[silent - 120:silent - 20]) > -13.0
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize(("phase", "ok"), [(Fraction(-13, 20), True), (Fraction(0), False)])
+def test_timing_phase_is_spandsps(phase: Fraction, ok: bool) -> None:
+    """The spec's timing phase is what makes the short train match spandsp's."""
+    bits = np.ones(600, np.uint8)
+    sp = SpandspTx("v17", 14400, bits)
+    lib = sp._lib
+    lib.v17_tx_restart.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.v17_tx_restart(sp._s, 14400, 0, 1)
+    theirs = sp.run().astype(float)[:1700]
+    profile = v17_profile(14400, short=True)
+    assert profile.spec.tx_timing_symbols == Fraction(-13, 20)
+    profile = dataclasses.replace(profile, spec=dataclasses.replace(
+        profile.spec, tx_timing_symbols=phase))
+    tx = LinearTransmitter(profile, level_dbm0=-14.0)
+    tx.put_bits(bits)
+    tx.end_of_data()
+    ours = tx.tx(1700).astype(float)
+    corr = np.dot(theirs, ours) / np.sqrt(np.dot(theirs, theirs) * np.dot(ours, ours))
+    assert bool(corr > 0.99) is ok and bool(corr < 0.6) is not ok
+
+
 @pytest.mark.peer
 @pytest.mark.parametrize("rate", [14400, 7200])
 def test_v17_profile_drives_the_shared_transmitter(rate: int) -> None:
     """The V.17 profile's encoder and plan, through the shared transmitter."""
-    from pyfax.modem._qam_tx import LinearTransmitter
-    from pyfax.modem._v17_profile import v17_profile
-
     bits = np.random.default_rng(rate + 7).integers(0, 2, 5_000).astype(np.uint8)
     tx = LinearTransmitter(v17_profile(rate))
     tx.put_bits(bits)

@@ -11,13 +11,14 @@ What it defines:
       spec and the plan in a :class:`ModemProfile`.
     * The root-raised-cosine pulse and its polyphase banks.
 
-How a modem plugs in (see ``v29.py``, ``v27ter.py``):
+How a modem plugs in (see ``v29.py``, ``v27ter.py``, ``_v17_profile.py``):
     A modem module builds a ``ModemProfile`` per rate. ``new_plan()`` gives
     the training (``silence_symbols`` of nothing, a ``periodic`` segment of
     period two symbols, such as ABAB or phase reversals, then the ``known``
     equaliser-conditioning symbols, then ``ones_symbols`` data symbols made
     from scrambled binary ones, then user data, then ``tail_symbols`` of
-    scrambled ones). ``new_scrambler()``/``new_descrambler()`` give the data
+    scrambled ones, then ``post_tail_silence_symbols`` of nothing).
+    ``new_scrambler()``/``new_descrambler()`` give the data
     scrambler in its state at the first ``ones`` symbol. ``new_encoder()`` maps
     line bits (``bits_per_symbol`` per symbol) to complex symbols, keeping
     differential or trellis state; ``new_decider()`` is its inverse at the
@@ -72,6 +73,12 @@ class LinearModemSpec:
         mean_symbol_power: mean |symbol|^2 of random data, for the level.
         eq_taps: fractionally spaced (T/2) equaliser taps.
         cutoff_dbm0: carrier-detect threshold; carrier drops 4 dB below it.
+        tx_timing_symbols: the transmitter's symbol-timing phase: output
+            sample ``n`` is shaped at ``n * baud / 8000 + tx_timing_symbols``
+            symbols (symbol ``k``'s pulse peaks at time ``k + span/2``).
+            0 for V.29 and V.27ter; V.17 uses spandsp's timing (-13/20),
+            because spandsp's V.17 receiver keeps the symbol timing of a
+            long train for the short train that follows it.
     """
 
     name: str
@@ -85,6 +92,7 @@ class LinearModemSpec:
     mean_symbol_power: float
     eq_taps: int = 24
     cutoff_dbm0: float = -43.0
+    tx_timing_symbols: Fraction = Fraction(0)
 
     @property
     def samples_per_symbol(self) -> Fraction:
@@ -106,6 +114,9 @@ class TrainingPlan:
         tail_symbols: data symbols of scrambled binary ones after user data.
         tep: the optional talker-echo-protection tone (unmodulated carrier)
             sent before everything else when asked for; the receiver skips it.
+        post_tail_silence_symbols: symbols of no signal the transmitter
+            sends after the tail (V.17: 48, as spandsp sends and expects);
+            0 ends the burst once the tail's last pulse has died away.
     """
 
     silence_symbols: int
@@ -114,6 +125,7 @@ class TrainingPlan:
     ones_symbols: int
     tail_symbols: int
     tep: Symbols = field(default_factory=lambda: np.zeros(0, np.complex128))
+    post_tail_silence_symbols: int = 0
 
 
 class SymbolEncoder(Protocol):

@@ -11,11 +11,13 @@ How it works:
       of binary ones in front and ``tail_symbols`` of ones behind. If the
       caller lets the bits run dry before ``end_of_data()``, binary ones are
       sent meanwhile (the idle condition of a synchronous data line).
-    * Pulse shaping: with ``P/Q`` samples per symbol (10/3 at 2400 baud),
-      output sample ``n`` lies ``r/P`` of a symbol after symbol
-      ``k = floor(nQ/P)``, ``r = nQ mod P``; it is the dot product of the
-      last ``span`` symbols with branch ``r`` of a polyphase filter bank,
-      computed for the whole block with one gather.
+    * Pulse shaping: with ``P/Q`` samples per symbol (10/3 at 2400 baud)
+      and the spec's timing phase ``phi`` (0, or V.17's -13/20), output
+      sample ``n`` lies at ``u = nQ/P + phi`` symbols, ``r/R`` of a symbol
+      after symbol ``k = floor(u)`` (``R`` = P times phi's denominator, or
+      P); it is the dot product of the last ``span`` symbols with branch
+      ``r`` of a polyphase filter bank, computed for the whole block with
+      one gather.
     * Mixing: ``Re{x[n] exp(j 2 pi fc n / fs)}`` with the phase taken exactly
       from ``n * fc mod fs``, so it never drifts.
 
@@ -63,15 +65,8 @@ class LinearTransmitter:
             raise ModemError(f"transmit level {level_dbm0} dBm0 is outside -60..0 dBm0")
         spec = profile.spec
         self.spec = spec
-        sps = spec.samples_per_symbol
-        self._p, self._q = sps.numerator, sps.denominator
-        self._span = spec.tx_span_symbols
-        r = np.arange(self._p)[:, None] / self._p
-        i = np.arange(self._span)[None, :]
-        self._bank = rrc_pulse(spec.rolloff, r + i - self._span / 2.0)
-        energy = float(np.mean(np.sum(self._bank**2, axis=1)))
-        rms_now = math.sqrt(spec.mean_symbol_power * energy / 2.0)
-        self._gain = dbm0_to_rms(level_dbm0) / rms_now
+        self._init_timing(profile)
+        self._gain = dbm0_to_rms(level_dbm0) / self._rms_per_unit_gain(spec.mean_symbol_power)
         plan = profile.new_plan()
         self._plan = plan
         self._encoder = profile.new_encoder()
@@ -82,8 +77,12 @@ class LinearTransmitter:
              self._encode_ones(plan.ones_symbols)])
         # self._symbols[span + i] is symbol self._sym_base + i; the first
         # ``span`` entries are the symbols before it (zeros at the start).
-        self._symbols: Symbols = np.concatenate([np.zeros(self._span, np.complex128), first])
-        self._sym_base = 0
+        # A negative timing phase reads symbols before symbol 0 (silence):
+        # they are in the buffer as zeros, numbered from -before.
+        before = max(0, -(self._off // self._r))
+        self._symbols: Symbols = np.concatenate(
+            [np.zeros(self._span + before, np.complex128), first])
+        self._sym_base = -before
         self._pending = np.zeros(0, np.uint8)
         self._ended = False
         self._final_symbols: int | None = None
@@ -92,16 +91,41 @@ class LinearTransmitter:
         self._out_pos = 0
         period = SAMPLE_RATE_HZ // math.gcd(spec.carrier_hz, SAMPLE_RATE_HZ)
         carrier = 2.0 * np.pi * spec.carrier_hz * np.arange(period) / SAMPLE_RATE_HZ
-        self._cos, self._sin = np.cos(carrier), np.sin(carrier)
+        self._carrier = np.cos(carrier) + 1j * np.sin(carrier)
+
+    def _init_timing(self, profile: ModemProfile) -> None:
+        """The symbol grid and the polyphase bank (see the module docstring).
+
+        ``u(n) * R = n * self._qr + self._off`` in units of ``1/R`` symbol.
+        """
+        spec = profile.spec
+        sps = spec.samples_per_symbol
+        self._p, self._q = sps.numerator, sps.denominator
+        phi = spec.tx_timing_symbols
+        self._r = self._p * phi.denominator // math.gcd(self._p, phi.denominator)
+        self._qr = self._q * (self._r // self._p)
+        self._off = int(phi * self._r)
+        self._span = spec.tx_span_symbols
+        r = np.arange(self._r)[:, None] / self._r
+        i = np.arange(self._span)[None, :]
+        self._bank = rrc_pulse(spec.rolloff, r + i - self._span / 2.0)
+        self._taps_back = np.arange(self._span)[None, :]
+
+    def _rms_per_unit_gain(self, mean_symbol_power: float) -> float:
+        """RMS of random data at unit gain, from the branches that are used."""
+        step = math.gcd(self._qr, self._r)
+        rows = (self._off + step * np.arange(self._r // step)) % self._r
+        energy = float(np.mean(np.sum(self._bank[rows] ** 2, axis=1)))
+        return math.sqrt(mean_symbol_power * energy / 2.0)
 
     def put_bits(self, bits: Bits) -> None:
         """Queue data bits (0/1, in line order)."""
         if self._ended:
             raise ModemError("put_bits() after end_of_data()")
-        b = np.asarray(bits, dtype=np.uint8).reshape(-1)
-        if b.size and int(b.max()) > 1:
+        b = np.asarray(bits).reshape(-1)
+        if b.size and (int(b.min()) < 0 or int(b.max()) > 1):
             raise ModemError("bits must be 0 or 1")
-        self._pending = np.concatenate([self._pending, b])
+        self._pending = np.concatenate([self._pending, b.astype(np.uint8)])
 
     def end_of_data(self) -> None:
         """No more bits: send what is queued, padded to a whole symbol, then the tail."""
@@ -147,19 +171,20 @@ class LinearTransmitter:
             self._out, self._out_pos = rest, 0
             return
         n = np.arange(self._n, stop, dtype=np.int64)
-        k = (n * self._q) // self._p
+        u = n * self._qr + self._off
+        k = u // self._r
         self._ensure_symbols(int(k[-1]) + 1)
-        x = self._shape(n, k)
-        phase = n % len(self._cos)
-        out = (x.real * self._cos[phase] - x.imag * self._sin[phase]) * self._gain
+        x = self._shape(k, u - k * self._r)
+        out = (x * self._carrier[n % len(self._carrier)]).real * self._gain
         self._n = stop
         self._trim(int(k[-1]) - self._span)
         self._out, self._out_pos = np.concatenate([rest, to_int16(out)]), 0
 
     def _end_sample(self) -> int:
-        """One past the last sample: the last symbol's pulse has died away."""
+        """One past the last sample: the last symbol's pulse has died away and
+        the plan's post-tail silence has been sent."""
         assert self._final_symbols is not None
-        last = self._final_symbols + self._span
+        last = self._final_symbols + max(self._span, self._plan.post_tail_silence_symbols)
         return -(-last * self._p // self._q)
 
     def _determined_samples(self) -> int:
@@ -168,15 +193,14 @@ class LinearTransmitter:
             return self._end_sample()
         symbols = self._sym_base + len(self._symbols) - self._span
         symbols += len(self._pending) // self.spec.bits_per_symbol
-        return symbols * self._p // self._q
+        return (symbols * self._r - self._off) // self._qr
 
-    def _shape(self, n: NDArray[np.int64], k: NDArray[np.int64]) -> NDArray[np.complex128]:
-        r = n * self._q - k * self._p
-        idx = (k - self._sym_base)[:, None] - np.arange(self._span)[None, :]
+    def _shape(self, k: NDArray[np.int64], r: NDArray[np.int64]) -> NDArray[np.complex128]:
+        """Baseband samples: symbols ``k, k-1, ...`` through bank branches ``r``."""
         # Symbols before the first are silence: the buffer starts with
         # ``span`` zeros (see ``_trim``), so the index never goes negative.
-        sym = self._symbols[idx + self._span]
-        return np.asarray(np.einsum("ij,ij->i", sym, self._bank[r]))
+        idx = (k + (self._span - self._sym_base))[:, None] - self._taps_back
+        return np.asarray(np.einsum("ij,ij->i", self._symbols[idx], self._bank[r]))
 
     def _ensure_symbols(self, count: int) -> None:
         """Make symbols up to absolute index ``count`` (exclusive), idling on ones."""

@@ -5,7 +5,9 @@ What it implements: the hooks that let :class:`~pyfax.modem._qam_rx.LinearReceiv
 
 * the training plan, long (segment 1 ABAB as the periodic segment, segments
   2 and 3 as the known symbols) or short (segment 2 of 38 symbols only), then
-  the 48 symbols of segment 4 as the ``ones`` the receiver must decode;
+  the 48 symbols of segment 4 as the ``ones`` the receiver must decode; after
+  the data, 32 symbols of ones and 48 of silence (as spandsp sends);
+* the transmit symbol timing of spandsp (``TX_TIMING_SYMBOLS``);
 * the scrambler in its state at segment 4 (it ran through segments 2-3);
 * the encoder: differential plus 8-state convolutional coding to the
   constellation (:mod:`pyfax.modem._v17_trellis`);
@@ -17,6 +19,8 @@ What it implements: the hooks that let :class:`~pyfax.modem._qam_rx.LinearReceiv
 """
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,6 +42,7 @@ from pyfax.modem._v17_tables import (
     DIFF_INIT_SHORT,
     SEG4_SYMBOLS,
     SHUTDOWN_ONES_SYMBOLS,
+    SHUTDOWN_SILENCE_SYMBOLS,
 )
 from pyfax.modem._v17_training import make_training
 from pyfax.modem._v17_trellis import (
@@ -51,6 +56,13 @@ from pyfax.modem.base import Bits
 
 __all__ = ["v17_profile"]
 
+
+TX_TIMING_SYMBOLS = Fraction(-13, 20)
+"""spandsp's transmit symbol timing: its sample ``n`` is shaped at ``3(n+1)/10``
+symbols from the symbols before the newest one, with a 9-symbol pulse centred
+at 4.45 symbols; that is the shared transmitter's grid moved by -0.65 symbol.
+spandsp's receiver keeps the symbol timing of a long train for a short train
+and rejects short trains with any other timing."""
 
 VITERBI_DEPTH = 16
 """Minimum decision delay; V.17's 32-symbol tail of ones flushes it."""
@@ -119,10 +131,11 @@ def v17_profile(bit_rate: int, *, short: bool = False) -> ModemProfile:
     spec = LinearModemSpec(
         name="V.17", bit_rate_bps=bit_rate, carrier_hz=1800, baud=2400,
         bits_per_symbol=BITS_PER_SYMBOL[bit_rate], rolloff=0.25, tx_span_symbols=9,
-        rx_span_symbols=8, mean_symbol_power=40.0)
+        rx_span_symbols=8, mean_symbol_power=40.0, tx_timing_symbols=TX_TIMING_SYMBOLS)
     plan = TrainingPlan(silence_symbols=0, periodic=training.symbols[:training.seg1_len],
                         known=training.symbols[training.seg1_len:],
-                        ones_symbols=SEG4_SYMBOLS, tail_symbols=SHUTDOWN_ONES_SYMBOLS)
+                        ones_symbols=SEG4_SYMBOLS, tail_symbols=SHUTDOWN_ONES_SYMBOLS,
+                        post_tail_silence_symbols=SHUTDOWN_SILENCE_SYMBOLS)
     diff = DIFF_INIT_SHORT if short else DIFF_INIT_LONG
     register = training.register
 
