@@ -14,7 +14,7 @@ from pyfax.errors import T30Error
 from pyfax.t30 import CallResult, Resolution, ResultCode
 from pyfax.t30._pages import as_tx_page
 
-MODULES = ["params", "result", "fcf", "dis", "frames", "events", "states", "_core",
+MODULES = ["params", "result", "fcf", "dis", "frames", "events", "states", "settings", "_core",
            "_pages", "_sender", "_receiver", "session", "_audio_rx", "_audio_tx", "terminal"]
 
 

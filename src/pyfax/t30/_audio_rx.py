@@ -4,11 +4,14 @@ The V.21 receiver and its HDLC deframer listen whenever no fast burst is
 under way, so a command still arrives when the fast modem it expected never
 came. During a burst a cheap spectral check watches for V.21 instead (the
 line is half duplex); V.21 there means the burst is over even if noise holds
-the fast carrier detector up, and the V.21 receiver is fed the last 0.3 s. On ``ReceiveFast`` a fast
-receiver runs alongside: in TCF mode it measures the longest run of zeros after training;
-in page mode it gathers the page bits until the carrier drops; in ECM mode
-it deframes HDLC frames. Each burst gets a fresh receiver (V.17: short train
-after the first burst at a rate), and each report becomes one event.
+the fast carrier detector up, and the V.21 receiver is fed the last 0.3 s.
+
+On ``ReceiveFast`` a fast receiver runs alongside: in TCF mode it measures
+the longest run of zeros after training; in page mode it gathers the page
+bits until the carrier drops; in ECM mode it deframes HDLC frames. Each
+burst gets a fresh receiver (V.17: the same one, restarted for a short train
+after the first burst at a rate), and each report becomes one event. Before
+the first frame, sound and fax tones heard are reported once each.
 """
 
 from __future__ import annotations

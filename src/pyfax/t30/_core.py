@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import FrameDecodeError
 from pyfax.t30._pages import TxPage, as_tx_page
-from pyfax.t30.dis import DcsParams
 from pyfax.t30.events import (
     Action,
     Cancel,
@@ -51,83 +49,15 @@ from pyfax.t30.frames import (
     describe,
     encode_frame,
 )
-from pyfax.t30.params import Compression, Modem, Resolution, Timer
+from pyfax.t30.params import Resolution, Timer
 from pyfax.t30.result import CallResult, ResultCode
+from pyfax.t30.settings import Command, Progress, Settings
 from pyfax.t30.states import IGNORED, TRANSITIONS, Input, Key, Phase, State
 
 __all__ = ["Core", "Settings"]
 
+
 log = logging.getLogger("pyfax.t30")
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """How a session behaves.
-
-    Attributes:
-        calling: True for the calling terminal, False for the answering one.
-        sending: True to transmit pages, False to receive them; None means
-            ``calling`` (the ordinary call). A calling receiver polls (DTC),
-            an answering transmitter waits to be polled (T.30 §5.3.6.1.3).
-        ident: our TSI/CSI (at most 20 characters).
-        ecm: offer/use error correction mode.
-        modems: fast modems we support.
-        compressions: codings we support.
-        resolutions: resolutions we accept as a receiver.
-        max_rate_bps: start no faster than this (None: no limit).
-        ecm_frame_size: 256 or 64 octets per ECM frame.
-        rtn_damaged_fraction: the copy-quality threshold: a non-ECM page with a
-            larger fraction of damaged lines is answered with RTN.
-        tcf_min_zero_run_s: a TCF whose longest run of zeros is shorter fails (FTT).
-        command_tries: how many times a command is sent before giving up.
-        rtn_per_rate: RTNs for one page accepted at a rate before falling back.
-        ppr_before_ctc: PPRs for one block before CTC (T.30 §A.4.3: 4).
-    """
-
-    calling: bool = True
-    sending: bool | None = None
-    ident: str = ""
-    ecm: bool = True
-    modems: frozenset[Modem] = frozenset(Modem)
-    compressions: frozenset[Compression] = frozenset(Compression)
-    resolutions: frozenset[Resolution] = frozenset(Resolution)
-    max_rate_bps: int | None = None
-    ecm_frame_size: int = 256
-    rtn_damaged_fraction: float = 0.05
-    tcf_min_zero_run_s: float = 1.0
-    command_tries: int = 3
-    rtn_per_rate: int = 1
-    ppr_before_ctc: int = 4
-
-    @property
-    def transmitter(self) -> bool:
-        """True when this terminal sends the pages."""
-        return self.calling if self.sending is None else self.sending
-
-
-@dataclass(slots=True)
-class _Command:
-    """The last command sent, to repeat it on T4 or CRP."""
-
-    first: list[Action]
-    repeat: list[Action]
-    timer: Timer | None
-    tries: int = 1
-
-
-@dataclass(slots=True)
-class _Progress:
-    """What the call has achieved so far (for the result)."""
-
-    pages: int = 0
-    remote_ident: str = ""
-    dcs: DcsParams | None = None
-    heard_frames: int = 0
-    heard: set[Heard] = field(default_factory=set)
-    pages_given_up: int = 0
-    """ECM pages kept after EOR/ERR with blocks that could not be recovered."""
-    received_pages: list[NDArray[np.bool_]] = field(default_factory=list)
-    received_resolutions: list[Resolution] = field(default_factory=list)
 
 
 class Core:
@@ -151,11 +81,11 @@ class Core:
         self._rx: Received | None = None
         self._event: Event | None = None
         self._bad_final = False
-        self._cmd: _Command | None = None
+        self._cmd: Command | None = None
         self._after_tx: Timer | None = None
         self._pending_result: tuple[ResultCode, str] | None = None
         self._result: CallResult | None = None
-        self.progress = _Progress()
+        self.progress = Progress()
         self._init_role()
 
     # --- public interface ----------------------------------------------------
@@ -323,7 +253,7 @@ class Core:
         """Send a command; on T4 or CRP the ``repeat`` part is sent again."""
         self._stop_timer(Timer.T2)
         self._stop_timer(Timer.T4)
-        self._cmd = _Command(first, first if repeat is None else repeat, timer)
+        self._cmd = Command(first, first if repeat is None else repeat, timer)
         self._out.extend(first)
         self._after_tx = timer
 
