@@ -181,3 +181,22 @@ def test_big_photo_is_kept_only_as_large_as_the_page_needs(inputs: SimpleNamespa
     top, bottom, left, right = ink_box(page)
     assert (bottom - top) / 196 > (right - left) / 204  # turned to portrait, fills the page
     assert page[top:bottom, left:left + 8].mean() > 0.9  # the black band, now at the left
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_exif_orientation_is_applied(orientation: int) -> None:
+    """A camera JPEG stored sideways (EXIF orientation 6) is turned upright; 1 is kept."""
+    from pyfax.compose._images import open_image
+
+    stored = Image.new("L", (200, 100), 255)
+    stored.paste(0, (0, 0, 100, 100))  # black left half as stored
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    stored.convert("RGB").save(buf, "JPEG", quality=95, exif=exif)
+    grey = open_image("cam.jpg", buf.getvalue()).frames[0].grey
+    assert grey is not None
+    if orientation == 1:
+        assert grey.shape == (100, 200) and grey[:, :90].mean() < 20 < 235 < grey[:, 110:].mean()
+    else:  # turned 90 degrees clockwise: the stored left half is now the top half
+        assert grey.shape == (200, 100) and grey[:90].mean() < 20 < 235 < grey[110:].mean()

@@ -163,8 +163,8 @@ def _decode(img: Image.Image, max_side_px: int | None = None) -> Frame1:
     dpi = _dpi(img)
     if img.mode == "1":
         return Frame1(None, ~np.asarray(img, dtype=np.bool_), dpi)
-    if img.format == "JPEG" or "exif" in img.info:
-        img = ImageOps.exif_transpose(img)
+    if (img.format == "JPEG" or "exif" in img.info) and _turned(img):
+        img = ImageOps.exif_transpose(img)  # (it copies even an upright picture)
     if img.mode in ("RGBA", "LA", "PA", "P") or "transparency" in img.info:
         rgba = img.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -178,6 +178,11 @@ def _decode(img: Image.Image, max_side_px: int | None = None) -> Frame1:
         scale = max(grey.size) / full_side
         dpi = (dpi[0] * scale, dpi[1] * scale)
     return Frame1(np.asarray(grey, dtype=np.uint8), None, dpi)  # read-only: never written
+
+
+def _turned(img: Image.Image) -> bool:
+    """Whether the picture's EXIF orientation (tag 274) asks for it to be turned or flipped."""
+    return img.getexif().get(0x0112, 1) not in (1, None)
 
 
 def _frame_count(img: Image.Image) -> int:
