@@ -55,13 +55,16 @@ def _invoice_page(n: int) -> str:
     ops = ["2 w 50 760 m 545 760 l S\n", _pdf_text(50, 775, 20, "Acme Translations"),
            _pdf_text(400, 775, 12, f"Invoice 2026-117, page {n}/2")]
     if n == 1:
-        ops.append("1 w 50 560 495 160 re S 50 690 m 545 690 l S\n")
+        ops.append("1 w 50 560 495 160 re S 50 690 m 545 690 l S 50 602 m 545 602 l S\n")
+        ops.append(_pdf_text(60, 700, 12, "Description"))
+        ops.append(_pdf_text(460, 700, 12, "EUR"))
         items = [("Translation NL-FR, 12 pages", "960.00"), ("Proofreading", "240.00"),
                  ("Certification", "45.00")]
         for i, (what, amount) in enumerate(items):
-            ops.append(_pdf_text(60, 660 - 30 * i, 12, what))
-            ops.append(_pdf_text(460, 660 - 30 * i, 12, amount))
-        ops.append(_pdf_text(60, 580, 14, "Total EUR 1245.00"))
+            ops.append(_pdf_text(60, 668 - 25 * i, 12, what))
+            ops.append(_pdf_text(460, 668 - 25 * i, 12, amount))
+        ops.append(_pdf_text(60, 575, 14, "Total"))
+        ops.append(_pdf_text(460, 575, 14, "1245.00"))
         ops.append("0.5 g 50 420 m 150 520 l 250 440 l 350 500 l 450 430 l 545 480 l S 0 g\n")
     else:
         ops.append(_pdf_text(50, 700, 12, "Bank: IBAN BE71 0961 2345 6769, BIC GKCCBEBB"))
