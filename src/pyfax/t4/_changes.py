@@ -79,9 +79,19 @@ def page_flips(page: Page) -> Flips:
     return flips
 
 
+_POPCOUNT8 = np.array([bin(b).count("1") for b in range(256)], dtype=np.uint8)
+
+
+def bit_counts(words: Flips) -> NDArray[np.uint8]:
+    """The number of set bits in each word (numpy 2's ``bitwise_count`` when present)."""
+    if hasattr(np, "bitwise_count"):
+        return np.asarray(np.bitwise_count(words), np.uint8)
+    return _POPCOUNT8[words.view(np.uint8)].reshape(*words.shape, 8).sum(axis=-1, dtype=np.uint8)
+
+
 def changes_per_row(flips: Flips) -> Index:
     """How many changing elements each row has (counting one past the width)."""
-    return np.asarray(np.bitwise_count(flips).sum(axis=1, dtype=np.int64), np.int64)
+    return np.asarray(bit_counts(flips).sum(axis=1, dtype=np.int64), np.int64)
 
 
 def flat_changes(flips: Flips, width_px: int) -> tuple[Index, Index]:

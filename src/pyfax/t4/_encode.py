@@ -20,6 +20,7 @@ from pyfax.t4._bits import reverse_bits
 from pyfax.t4._changes import (
     Changes,
     Flips,
+    bit_counts,
     changes_of,
     changes_per_row,
     flat_changes,
@@ -111,7 +112,7 @@ def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Codes, Bits, Ints]:
 def _bands(flips: Flips) -> list[tuple[int, int]]:
     """Consecutive row ranges of about :data:`BAND_RUNS` runs each (or the whole page)."""
     n_rows = flips.shape[0]
-    if int(np.bitwise_count(flips).sum(dtype=np.int64)) + n_rows <= max(WHOLE_PAGE_RUNS, BAND_RUNS):
+    if int(bit_counts(flips).sum(dtype=np.int64)) + n_rows <= max(WHOLE_PAGE_RUNS, BAND_RUNS):
         return [(0, n_rows)] if n_rows else []
     runs = np.cumsum(changes_per_row(flips) + 1)
     cuts = np.searchsorted(runs, np.arange(BAND_RUNS, int(runs[-1]), BAND_RUNS))
