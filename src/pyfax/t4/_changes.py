@@ -86,7 +86,8 @@ def bit_counts(words: Flips) -> NDArray[np.uint8]:
     """The number of set bits in each word (numpy 2's ``bitwise_count`` when present)."""
     if hasattr(np, "bitwise_count"):
         return np.asarray(np.bitwise_count(words), np.uint8)
-    return _POPCOUNT8[words.view(np.uint8)].reshape(*words.shape, 8).sum(axis=-1, dtype=np.uint8)
+    counts = _POPCOUNT8[words.view(np.uint8)].reshape(*words.shape, 8)
+    return np.asarray(counts.sum(axis=-1, dtype=np.uint8), np.uint8)
 
 
 def changes_per_row(flips: Flips) -> Index:
