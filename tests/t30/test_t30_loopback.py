@@ -117,6 +117,12 @@ def test_bad_arguments_are_t30_errors() -> None:
         Terminal("send", [np.zeros((10, 1728), bool)], modems=("v34",))
     with pytest.raises(T30Error):
         Terminal("send", [np.zeros((10, 1000), bool)])
+    with pytest.raises(T30Error):
+        Terminal("receive").step(np.zeros(160))  # float audio
+    with pytest.raises(T30Error):
+        Terminal("receive").step(np.zeros((2, 160), np.int16))
+    with pytest.raises(T30Error):
+        Terminal("send", [np.zeros((10, 1728), bool)], ecm_frame_size=128)
 
 
 @pytest.mark.slow

@@ -161,8 +161,18 @@ class Terminal:
         self._apply(self.session.handle(Cancel(), self.now_s))
 
     def step(self, inp: NDArray[np.int16]) -> NDArray[np.int16]:
-        """Consume samples heard on the line; return the same number to send."""
-        samples = np.asarray(inp, dtype=np.int16).reshape(-1)
+        """Consume samples heard on the line; return the same number to send.
+
+        Args:
+            inp: int16 samples at 8000 Hz, one block of any length.
+
+        Raises:
+            T30Error: ``inp`` is not a 1-D array of integer samples.
+        """
+        raw = np.asarray(inp)
+        if raw.ndim != 1 or raw.dtype.kind not in "iu":
+            raise T30Error(f"step() takes a 1-D int16 block, not {raw.dtype} {raw.shape}")
+        samples = raw.astype(np.int16, copy=False)
         n = samples.size
         if not self._started:
             self._started = True
