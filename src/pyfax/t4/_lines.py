@@ -15,22 +15,30 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from pyfax.errors import T4Error
 from pyfax.t4._tables import BLACK_RUNS, MODES, WHITE_RUNS, WINDOW_BITS, Mode
 
 _SENTINEL_COUNT = 3
 _V0_ENTRY = int(Mode.V0) << 4 | 1
 _TERMINATING_END = 64 << 4  # table entries below this are terminating codes
-# Leading one bits of each window: that many V0 codes follow each other.
-_LEADING_ONES = np.zeros(1 << WINDOW_BITS, np.int64)
-_ones_so_far = np.ones(1 << WINDOW_BITS, bool)
-for _bit in range(WINDOW_BITS - 1, -1, -1):
-    _ones_so_far &= ((np.arange(1 << WINDOW_BITS) >> _bit) & 1).astype(bool)
-    _LEADING_ONES += _ones_so_far
-LEADING_ONES: list[int] = _LEADING_ONES.tolist()
+
+
+def _leading_ones_table() -> list[int]:
+    """Leading one bits of each window: that many V0 codes follow each other."""
+    window = np.arange(1 << WINDOW_BITS)
+    count = np.zeros(window.size, np.int64)
+    still_ones = np.ones(window.size, bool)
+    for bit in range(WINDOW_BITS - 1, -1, -1):
+        still_ones &= ((window >> bit) & 1).astype(bool)
+        count += still_ones
+    return [int(n) for n in count]
+
+
+LEADING_ONES = _leading_ones_table()
 Window = Sequence[int]
 
 
-class LineError(Exception):
+class LineError(T4Error):
     """A line that does not decode (internal; turned into T4DecodeError)."""
 
     def __init__(self, reason: str, bit_offset: int) -> None:
