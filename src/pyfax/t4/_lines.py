@@ -117,17 +117,18 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
             i += 1
         w = win[p]
         e = modes[w]
-        if e == _V0_ENTRY:  # a1 = b1, n times over
+        while e == _V0_ENTRY:  # a1 = b1, n times over; b1 stays ref[i] after
             n = leading_ones[w]
-            if n <= n_real - i:
-                changes += ref[i : i + n]
-                p += n
-                i += n
-                a0 = ref[i - 1]
-                colour ^= n & 1
-                continue
-            changes += ref[i:n_real]  # then a1 reaches the width: end of line
-            return changes, p + max(n_real - i, 0) + 1
+            if n > n_real - i:
+                changes += ref[i:n_real]  # then a1 reaches the width: end of line
+                return changes, p + max(n_real - i, 0) + 1
+            changes += ref[i : i + n]
+            p += n
+            i += n
+            a0 = ref[i - 1]
+            colour ^= n & 1
+            w = win[p]
+            e = modes[w]
         if e < 0:
             raise LineError("invalid or unsupported mode code", p)
         p += e & 15
