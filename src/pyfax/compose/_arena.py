@@ -30,7 +30,7 @@ MIN_BLOCK_BYTES = 34 << 20  # over glibc's largest mmap threshold (32 MiB)
 
 
 class PageArena:
-    """Hands out (rows, width_px) bool rasters, uninitialised, from shared blocks.
+    """Hands out (rows, width_px) bool rasters, all False (white), from shared blocks.
 
     Args:
         shape: (rows, width_px) of every page.
@@ -38,8 +38,8 @@ class PageArena:
 
     >>> arena = PageArena((4, 8), 3)
     >>> pages = [arena.take() for _ in range(3)]
-    >>> pages[0].shape, pages[0].dtype, pages[0].flags.c_contiguous
-    ((4, 8), dtype('bool'), True)
+    >>> pages[0].shape, pages[0].dtype, pages[0].flags.c_contiguous, pages[2].any()
+    ((4, 8), dtype('bool'), True, np.False_)
     """
 
     def __init__(self, shape: tuple[int, int], n_pages: int) -> None:
@@ -54,7 +54,8 @@ class PageArena:
         n = min(self._per_block, self._left)
         self._left = max(1, self._left - n)
         size = n * self._page_bytes
-        raw = np.empty(max(size + HUGE_PAGE_BYTES, MIN_BLOCK_BYTES), dtype=np.uint8)
+        # calloc: a block mapped on its own comes zeroed from the kernel, without a memset
+        raw = np.zeros(max(size + HUGE_PAGE_BYTES, MIN_BLOCK_BYTES), dtype=np.uint8)
         start = (-raw.ctypes.data) % HUGE_PAGE_BYTES
         return raw[start:start + size].view(np.bool_).reshape(n, *self._shape)
 

@@ -98,7 +98,6 @@ class ImageSource:
         placement = fit(w_in, h_in, box_w, box_h, frame)
         photo = is_photo(grey)
         img = _resized(Image.fromarray(grey), placement, photo)
-        out.fill(False)
         region = region_of(out, (img.height, img.width), top)
         target = region if region is not None else np.empty((img.height, img.width), np.bool_)
         halftone = options.halftone

@@ -50,7 +50,7 @@ class Source(Protocol):
     def render(self, index: int, frame: Frame, options: RenderOptions, out: Bilevel) -> Bilevel:
         """Page ``index`` (0-based) as a bilevel raster (True = black).
 
-        ``out`` is a frame-sized raster with undefined contents; the page is drawn into
-        it (every pixel written) and returned, unless the page has another size, which
-        is then returned in an array of its own.
+        ``out`` is a frame-sized raster, all False (white); the page is drawn into it and
+        returned, unless the page has another size, which is then returned in an array
+        of its own.
         """

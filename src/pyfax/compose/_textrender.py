@@ -52,7 +52,8 @@ def _draw_rule(ink: Ink, rule: PlacedRule, g: _Grid) -> None:
 
 def render_items(items: tuple[Item, ...], frame: Frame, m: Measurer, *,
                  rows: tuple[int, int] | None = None,
-                 out: NDArray[np.bool_] | None = None) -> NDArray[np.bool_]:
+                 out: NDArray[np.bool_] | None = None, clear: bool = True,
+                 ) -> NDArray[np.bool_]:
     """Render text items into a bilevel raster of the frame (True = black).
 
     Args:
@@ -61,6 +62,7 @@ def render_items(items: tuple[Item, ...], frame: Frame, m: Measurer, *,
         m: the measurer whose fonts laid the items out.
         rows: only render this band of page rows ``(first, end)``; the whole page if None.
         out: a bool array of the band's shape to write the raster into (else a new one).
+        clear: set ``out`` to white first (False when it is known to be white already).
     """
     x_dpi, y_dpi = frame.resolution.x_dpi, frame.resolution.y_dpi
     dpi = max(x_dpi, y_dpi)
@@ -68,8 +70,9 @@ def render_items(items: tuple[Item, ...], frame: Frame, m: Measurer, *,
     grid = _Grid(x_dpi / PT_PER_INCH, y_dpi / PT_PER_INCH, dpi / PT_PER_INCH,
                  x_dpi / dpi, y_dpi / dpi, first)
     shape = (end - first, frame.width_px)
-    ink: Ink = np.empty(shape, dtype=np.bool_) if out is None else out
-    ink.fill(False)
+    ink: Ink = np.zeros(shape, dtype=np.bool_) if out is None else out
+    if out is not None and clear:
+        ink.fill(False)
     for item in items:
         if isinstance(item, PlacedRule):
             _draw_rule(ink, item, grid)

@@ -47,8 +47,8 @@ class TextSource:
         return len(self.pages)
 
     def render(self, index: int, frame: Frame, options: RenderOptions, out: Bilevel) -> Bilevel:
-        """Page ``index`` drawn at the frame's resolution, into ``out``."""
-        return render_items(self.pages[index], frame, self.measurer, out=out)
+        """Page ``index`` drawn at the frame's resolution, into ``out`` (white)."""
+        return render_items(self.pages[index], frame, self.measurer, out=out, clear=False)
 
     def warnings(self) -> list[str]:
         """One line naming the characters no font could draw, if any."""
