@@ -81,7 +81,7 @@ class SpandspFax:
                  ecm: bool = True, modems: tuple[str, ...] = ("v17", "v29", "v27ter"),
                  compressions: tuple[str, ...] = ("MH", "MR", "MMR"), ident: str = "",
                  log_level: int | None = None, all_sizes: bool = False,
-                 min_scan_ms: int | None = None) -> None:
+                 min_scan_ms: int | None = None, standard_only: bool = False) -> None:
         self._lib = _lib()
         self._s = self._lib.fax_init(None, int(calling))
         if not self._s:
@@ -100,6 +100,8 @@ class SpandspFax:
         if rx_tiff:
             self._lib.t30_set_rx_file(self._t30, rx_tiff.encode(), -1)
         self._lib.t30_set_ecm_capability(self._t30, int(ecm))
+        if standard_only:  # R8 x 3.85 lines/mm only
+            self._lib.t30_set_supported_resolutions(self._t30, 0x01 | 0x20000)
         if min_scan_ms is not None:
             self._lib.t30_set_minimum_scan_line_time(self._t30, min_scan_ms)
         if all_sizes:  # A4, B4 and A3 widths, A4, B4 and unlimited lengths, every resolution

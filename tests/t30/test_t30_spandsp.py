@@ -286,3 +286,20 @@ def test_ecm_64_octet_frames() -> None:
     assert any("ECM 64" in ln for ln in ours.result.trace)
     theirs.close()
     assert pages_equal([p.image for p in t4.read_tiff(path)], pages)
+
+
+@pytest.mark.slow
+def test_fine_pages_to_a_standard_only_spandsp() -> None:
+    need("v29")
+    pages = sample_pages(2, rows=160, seed=19)
+    path = rx_tiff_path()
+    ours = Terminal("send", pages, ecm=False, modems=("v29",))
+    theirs = SpandspFax(calling=False, rx_tiff=path, ecm=False, modems=("v29",),
+                        standard_only=True)
+    run_call(ours, theirs, limit_s=120)
+    assert ours.result is not None and ours.result.ok, ours.result
+    assert ours.result.resolution is Resolution.STANDARD
+    theirs.close()
+    got = t4.read_tiff(path)
+    assert pages_equal([p.image for p in got], [p[::2] for p in pages])
+    assert round(got[0].yres_dpi) == 98

@@ -21,7 +21,7 @@ from pyfax.t30.dis import DcsParams
 from pyfax.t30.params import Compression, PaperWidth, Resolution
 
 __all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_resolution", "as_tx_page",
-           "decode_page", "ecm_blocks", "encode_page"]
+           "decode_page", "ecm_blocks", "encode_page", "fit_page"]
 
 ECM_FRAMES_PER_BLOCK = 256
 LOST_SLACK_OCTETS = 16
@@ -105,6 +105,26 @@ def decode_page(data: bytes, dcs: DcsParams) -> DecodedPage:
         lost = max(0, report.bytes_consumed - again - LOST_SLACK_OCTETS) / max(
             report.bytes_consumed, 1)
     return DecodedPage(image, len(report.damaged_lines), bool(report.end_of_page), lost)
+
+
+_COARSER = {Resolution.SUPERFINE: Resolution.FINE, Resolution.FINE: Resolution.STANDARD}
+"""Vertical steps down the R8 ladder: 15.4 -> 7.7 -> 3.85 lines/mm, a factor of 2 each."""
+
+
+def fit_page(page: TxPage, offered: frozenset[Resolution]) -> TxPage | None:
+    """The page at the finest resolution the receiver offers, keeping every other
+    row per step down the R8 ladder (superfine -> fine -> standard), or None.
+
+    >>> p = TxPage(np.ones((8, 1728), bool), Resolution.SUPERFINE)
+    >>> fit_page(p, frozenset({Resolution.STANDARD})).image.shape
+    (2, 1728)
+    """
+    while page.resolution not in offered:
+        coarser = _COARSER.get(page.resolution)
+        if coarser is None or page.image.shape[0] < 2:
+            return None
+        page = TxPage(page.image[::2], coarser)
+    return page
 
 
 def ecm_blocks(data: bytes, frame_size: int) -> list[list[bytes]]:

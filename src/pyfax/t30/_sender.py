@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pyfax.t30._core import Core
-from pyfax.t30._pages import ecm_blocks, encode_page
+from pyfax.t30._pages import TxPage, ecm_blocks, encode_page, fit_page
 from pyfax.t30.dis import Capabilities, DcsParams
 from pyfax.t30.events import ReceiveV21, SendEcmBlock, SendPage, SendTcf, SendTone, Tone
 from pyfax.t30.fcf import FCF
@@ -122,10 +122,14 @@ class SenderMixin(Core):
     def _t_dtc(self) -> None:
         self._disconnect(ResultCode.INCOMPATIBLE, "the remote polls (DTC) instead of receiving")
 
+    def _page(self, index: int) -> TxPage | None:
+        """Page ``index`` at a resolution the receiver offers (None: it has none)."""
+        return fit_page(self._pages[index], self._remote_caps.resolutions)
+
     def _dcs_for_page(self) -> DcsParams | None:
         caps, s = self._remote_caps, self.settings
-        page = self._pages[self._page_index]
-        if page.resolution not in caps.resolutions:
+        page = self._page(self._page_index)
+        if page is None:
             return None
         if list(type(page.width)).index(page.width) > list(type(caps.max_width)).index(
                 caps.max_width):
@@ -190,15 +194,17 @@ class SenderMixin(Core):
     def _post_command(self) -> FCF:
         if self._page_index + 1 >= len(self._pages):
             return FCF.EOP
-        nxt = self._pages[self._page_index + 1]
-        cur = self._pages[self._page_index]
-        same = nxt.resolution is cur.resolution and nxt.width is cur.width
+        nxt, cur = self._page(self._page_index + 1), self._page(self._page_index)
+        same = (nxt is not None and cur is not None and nxt.resolution is cur.resolution
+                and nxt.width is cur.width)
         return FCF.MPS if same else FCF.EOM
 
     def _coded_page(self, dcs: DcsParams) -> bytes:
         key = (self._page_index, dcs)
         if key not in self._coded:
-            self._coded = {key: encode_page(self._pages[self._page_index], dcs)}
+            page = self._page(self._page_index)
+            assert page is not None  # a DCS was built for it
+            self._coded = {key: encode_page(page, dcs)}
         return self._coded[key]
 
     def _send_page(self) -> None:
