@@ -137,9 +137,7 @@ def main() -> None:
     parser.add_argument("--schemes", default="MH,MR,MMR")
     args = parser.parse_args()
     lib = LibTiff()
-    print(
-        f"A4 fine {WIDTH_PX}x{ROWS}, median CPU time of {args.repeats} repeats (decode: fewer)"
-    )
+    print(f"A4 fine {WIDTH_PX}x{ROWS}, median CPU time of {args.repeats} repeats (decode: fewer)")
     for name in args.pages.split(","):
         page = PAGES[name]()
         for scheme in args.schemes.split(","):
