@@ -32,6 +32,16 @@ Hooks: a modem supplies a ``ModemProfile`` (``_qam_spec``): its spec, its
 training plan, its symbol encoder/decider and its scrambler. Nothing else
 here is modem-specific.
 
+Several trainings (V.17's long and short train, §2.5): the receiver may look
+for any of several profiles of one modem and rate (:meth:`LinearReceiver.expect`,
+and ``retrain``: what to expect after a burst that trained). At a found
+periodic segment it tries them shortest first, on the same buffered audio:
+a shorter training can be the start of a longer one (V.17's short segment 2
+is the first 38 symbols of the long one), so a candidate that acquires but
+then fails its ones check hands over to the next, and TRAINING_FAILED is
+reported only when every candidate has failed. One receiver does it all; no
+second receiver runs in parallel.
+
 Determinism: samples are consumed in units fixed by the symbol grid (a block
 is processed when all its samples have arrived), so the output never depends
 on how the audio was cut into ``rx()`` calls. The receiver never raises on
@@ -42,6 +52,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,7 +68,7 @@ from pyfax.modem._qam_acquire import (
     periodic_score,
 )
 from pyfax.modem._qam_frontend import BasebandBuffer, CarrierDetector
-from pyfax.modem._qam_spec import ModemProfile
+from pyfax.modem._qam_spec import ModemProfile, TrainingPlan
 from pyfax.modem._qam_track import Tracker
 from pyfax.modem.base import Bits, ModemEvent, ModemStatus, RxResult, Samples
 
@@ -81,14 +92,24 @@ class LinearReceiver:
         profile: the modem and rate.
         cutoff_dbm0: carrier-detect level (default: the spec's, -43 dBm0).
         block_symbols: symbols per tracking block (loop update interval).
+        retrain: the trainings to expect after a burst in which training
+            succeeded (V.17: short or long); empty keeps the current ones.
+
+    Raises:
+        ModemError: for a bad cutoff or block size, or ``retrain`` profiles
+            of another modem or rate.
     """
 
     def __init__(self, profile: ModemProfile, *, cutoff_dbm0: float | None = None,
-                 block_symbols: int = 32) -> None:
+                 block_symbols: int = 32, retrain: Sequence[ModemProfile] = ()) -> None:
         if not 1 <= block_symbols <= 256:
             raise ModemError(f"block_symbols {block_symbols} is out of range 1..256")
         self.profile = profile
         self.spec = profile.spec
+        self._next = self._candidates([profile])
+        self._active = self._next  # the trainings looked for in the current burst
+        self._retrain = self._candidates(retrain) if retrain else ()
+        self._cand = 0  # index in self._active of the one being tried
         cutoff = self.spec.cutoff_dbm0 if cutoff_dbm0 is None else cutoff_dbm0
         if not -70.0 <= cutoff <= 0.0:
             raise ModemError(f"carrier cutoff {cutoff} dBm0 is outside -70..0 dBm0")
@@ -96,7 +117,6 @@ class LinearReceiver:
         # Matched-filter power per T/2 sample of a signal 10 dB below the cutoff.
         self._min_power = 0.1 * (2.0 * dbm0_to_rms(cutoff) / 32768.0) ** 2
         self._bb = BasebandBuffer(self.spec)
-        self._plan = profile.new_plan()
         self._block = block_symbols
         self._half = float(self.spec.samples_per_symbol) / 2.0
         self._n = 0
@@ -110,6 +130,24 @@ class LinearReceiver:
         self._search_hist = np.zeros(0, np.complex128)
         self._search_deadline = 0
         self._acq_start = 0.0
+
+    def expect(self, profiles: Sequence[ModemProfile]) -> None:
+        """Look for these trainings from the next carrier up on (any order).
+
+        Raises:
+            ModemError: if ``profiles`` is empty or of another modem or rate.
+        """
+        if not profiles:
+            raise ModemError("expect() needs at least one training")
+        self._next = self._candidates(profiles)
+
+    def _candidates(self, profiles: Sequence[ModemProfile]) -> tuple[
+            tuple[ModemProfile, TrainingPlan], ...]:
+        """(profile, plan) pairs, shortest training (known symbols) first."""
+        if any(p.spec != self.spec for p in profiles):
+            raise ModemError("every training of a receiver must be of the same modem and rate")
+        pairs = [(p, p.new_plan()) for p in profiles]
+        return tuple(sorted(pairs, key=lambda pair: len(pair[1].known)))
 
     @property
     def trained(self) -> bool:
@@ -167,17 +205,22 @@ class LinearReceiver:
         if self._mode is _Mode.SEARCH:
             t = self._search_origin + self._half * (self._search_m - SCORE_WINDOW - 80)
             return math.floor(t) - margin
+        back = (HISTORY_SYMBOLS + 8) * 2 * self._half
+        acquiring = math.floor(self._acq_start - back) - margin
         if self._mode is _Mode.ACQUIRE:
-            back = (HISTORY_SYMBOLS + 8) * 2 * self._half
-            return math.floor(self._acq_start - back) - margin
+            return acquiring
         assert self._tracker is not None
-        return math.floor(self._tracker.t_next) - margin
+        tracking = math.floor(self._tracker.t_next) - margin
+        if self._tracker.verdict is None and self._cand + 1 < len(self._active):
+            return min(tracking, acquiring)  # the next candidate may need it
+        return tracking
 
     def _toggle(self, n: int) -> None:
         if not self._cd.up:
             self._cd.up = True
             self._events.append(ModemEvent(ModemStatus.CARRIER_UP, n))
             self._failed_reported = False
+            self._active = self._next
             self._start_search(float(n))
             return
         self._cd.up = False
@@ -207,8 +250,8 @@ class LinearReceiver:
                                   self._bb.centre + self._bb.n_taps)
         self._search_m = 0
         self._search_hist = np.zeros(0, np.complex128)
-        plan = self._plan
-        span = len(plan.periodic) + len(plan.known) + plan.ones_symbols + 100
+        span = max(len(plan.periodic) + len(plan.known) + plan.ones_symbols + 100
+                   for _, plan in self._active)
         self._search_deadline = 2 * span
 
     def _search(self) -> bool:
@@ -230,23 +273,34 @@ class LinearReceiver:
         self._search_hist = hist[-(SCORE_WINDOW + 4):]
         if hits.size:
             self._acq_start = self._search_origin + self._half * (first_m + int(hits[0]))
+            self._cand = 0
             self._mode = _Mode.ACQUIRE
         elif self._search_m > self._search_deadline:
             self._fail(float(times[-1]))
         return True
 
     def _try_acquire(self) -> bool:
-        need = self._acq_start + acquire_needs_samples(self.spec, self._plan)
+        profile, plan = self._active[self._cand]
+        need = self._acq_start + acquire_needs_samples(self.spec, plan)
         if self._bb.latest_time() < need:
             return False
-        acq = acquire(self._bb, self._acq_start, self.spec, self._plan)
-        if acq is None:
+        acq = acquire(self._bb, self._acq_start, self.spec, plan)
+        if acq is not None:
+            self._tracker = Tracker(profile, plan, acq, self._bb, self._block)
+            self._mode = _Mode.TRACK
+        elif not self._next_candidate():
             # Not the training after all (a tone's tail, a partial segment):
             # look again a little later; the search deadline reports failure.
             self._resume_search(self._acq_start + self._half * SCORE_WINDOW)  # 16 symbols on
-            return True
-        self._tracker = Tracker(self.profile, self._plan, acq, self._bb, self._block)
-        self._mode = _Mode.TRACK
+        return True
+
+    def _next_candidate(self) -> bool:
+        """Try the next (longer) training on the same periodic segment, if any."""
+        if self._cand + 1 >= len(self._active):
+            return False
+        self._cand += 1
+        self._tracker = None
+        self._mode = _Mode.ACQUIRE
         return True
 
     def _resume_search(self, at_sample: float) -> None:
@@ -270,6 +324,9 @@ class LinearReceiver:
             if tracker.verdict:
                 self._events.append(ModemEvent(ModemStatus.TRAINING_SUCCEEDED,
                                                math.floor(tracker.t_next)))
+                self._next = self._retrain or self._next
+            elif self._next_candidate():
+                return True
             else:
                 self._fail(tracker.t_next)
                 self._resume_search(tracker.t_next)
