@@ -1,10 +1,12 @@
 """PDF attachments, rendered by PDFium straight at the fax resolution.
 
-PDFium's ``FPDF_RenderPageBitmap`` takes the output width and height in
-pixels separately, so a page is drawn once with x scale ``x_dpi/72`` and y
-scale ``y_dpi/72`` (non-square fax pixels) into an 8-bit grey bitmap with
-anti-aliasing off for text and paths (clean edges to threshold), then made
-bilevel per region (``_bilevel``). Pages are printed at their natural size
+PDFium's ``FPDF_RenderPageBitmapWithMatrix`` takes an affine map, so a page
+is drawn once with x scale exactly ``x_dpi/72`` and y scale ``y_dpi/72``
+(non-square fax pixels; not rounded to a whole-pixel box, so edges land where
+poppler puts them) into an 8-bit grey bitmap with anti-aliasing off for text
+and paths (clean edges to threshold). The bitmap is the memory of the page's
+own bool raster, which is then made bilevel in place, per region
+(``_bilevel``): no separate bitmap, no copy. Pages are printed at their natural size
 when they fit the fax page and shrunk when they do not; a landscape page is
 turned when it then prints larger. Checking (``open_pdf``) rejects
 truncated files (no ``%%EOF`` trailer, ISO 32000-1 §7.5.5), files PDFium
