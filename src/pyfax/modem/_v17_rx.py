@@ -17,18 +17,15 @@ overrides the expectation for the next burst.
 
 from __future__ import annotations
 
-from pyfax.errors import ModemError
-from pyfax.modem._qam_rx import LinearReceiver
+from pyfax.modem._qam_public import QamReceiverBase
 from pyfax.modem._v17_profile import v17_profile
-from pyfax.modem._v17_tables import BITS_PER_SYMBOL
-from pyfax.modem.base import RxResult, Samples
 
 __all__ = ["V17Receiver"]
 
 _DEFAULT_CUTOFF_DBM0 = -43.0
 
 
-class V17Receiver:
+class V17Receiver(QamReceiverBase):
     """A streaming V.17 demodulator.
 
     Args:
@@ -45,12 +42,9 @@ class V17Receiver:
 
     def __init__(self, bit_rate: int, *, short_train: bool = False,
                  cutoff_dbm0: float = _DEFAULT_CUTOFF_DBM0) -> None:
-        if bit_rate not in BITS_PER_SYMBOL:
-            raise ModemError(f"V.17 has no {bit_rate} bit/s mode (7200/9600/12000/14400)")
-        self.bit_rate = bit_rate
         self._long = v17_profile(bit_rate)
         self._either = (v17_profile(bit_rate, short=True), self._long)
-        self._rx = LinearReceiver(self._long, cutoff_dbm0=cutoff_dbm0, retrain=self._either)
+        super().__init__(self._long, cutoff_dbm0=cutoff_dbm0, retrain=self._either)
         if short_train:
             self._rx.expect(self._either)
 
@@ -58,12 +52,3 @@ class V17Receiver:
         """Expect a short (or long) train on the next burst; a long train is
         recognised even when a short one is expected."""
         self._rx.expect(self._either if short_train else (self._long,))
-
-    def rx(self, samples: Samples) -> RxResult:
-        """Demodulate a block of any length; never raises on noise or garbage."""
-        return self._rx.rx(samples)
-
-    @property
-    def trained(self) -> bool:
-        """True while the receiver is trained and delivering data."""
-        return self._rx.trained

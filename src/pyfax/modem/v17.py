@@ -14,18 +14,19 @@ in :mod:`pyfax.modem._v17_tables`, :mod:`pyfax.modem._v17_trellis` and
 
 from __future__ import annotations
 
-from pyfax.errors import ModemError
-from pyfax.modem._qam_tx import LinearTransmitter
+from pyfax.modem._qam_public import QamTransmitterBase
 from pyfax.modem._v17_profile import v17_profile
 from pyfax.modem._v17_rx import V17Receiver
-from pyfax.modem._v17_tables import BAUD_RATE, BITS_PER_SYMBOL
-from pyfax.modem.base import Bits, Samples
+from pyfax.modem._v17_tables import BAUD_RATE
 
 __all__ = ["V17Receiver", "V17Transmitter"]
 
 
-class V17Transmitter:
+class V17Transmitter(QamTransmitterBase):
     """A streaming V.17 modulator (V.17 §2; training §2.5; trellis coding §2.3).
+
+    After ``end_of_data()`` it sends the rest, then the tail (ones, then
+    silence), then stops.
 
     Args:
         bit_rate: 7200, 9600, 12000 or 14400 bit/s.
@@ -39,30 +40,5 @@ class V17Transmitter:
 
     def __init__(self, bit_rate: int, *, level_dbm0: float = -10.0,
                  short_train: bool = False) -> None:
-        if bit_rate not in BITS_PER_SYMBOL:
-            raise ModemError(f"V.17 has no {bit_rate} bit/s mode (7200/9600/12000/14400)")
-        self.bit_rate = bit_rate
+        super().__init__(v17_profile(bit_rate, short=short_train), level_dbm0=level_dbm0)
         self.symbol_rate = BAUD_RATE
-        self._tx = LinearTransmitter(v17_profile(bit_rate, short=short_train),
-                                     level_dbm0=level_dbm0)
-
-    def put_bits(self, bits: Bits) -> None:
-        """Queue data bits (0/1, in line order).
-
-        Raises:
-            ModemError: after ``end_of_data()``, or for values other than 0 and 1.
-        """
-        self._tx.put_bits(bits)
-
-    def end_of_data(self) -> None:
-        """No more data: send the rest, then the tail (ones, then silence), then stop."""
-        self._tx.end_of_data()
-
-    def tx(self, n_samples: int) -> Samples:
-        """Up to ``n_samples`` int16 samples; fewer (maybe none) once finished."""
-        return self._tx.tx(n_samples)
-
-    @property
-    def done(self) -> bool:
-        """True once every sample, tail included, has been returned."""
-        return self._tx.done

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
-from pyfax.modem._qam_rx import LinearReceiver
+from pyfax.modem._qam_public import QamReceiverBase, QamTransmitterBase
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
     ModemProfile,
@@ -37,9 +37,8 @@ from pyfax.modem._qam_spec import (
     Symbols,
     TrainingPlan,
 )
-from pyfax.modem._qam_tx import LinearTransmitter
 from pyfax.modem._scrambler import Descrambler, Scrambler, ScramblerPoly
-from pyfax.modem.base import Bits, RxResult, Samples
+from pyfax.modem.base import Bits
 
 __all__ = ["V27TER_RATES_BPS", "V27terReceiver", "V27terTransmitter", "v27ter_profile"]
 
@@ -175,7 +174,7 @@ def v27ter_profile(bit_rate: int) -> ModemProfile:
                         new_scrambler=_scrambler, new_descrambler=_descrambler)
 
 
-class V27terTransmitter:
+class V27terTransmitter(QamTransmitterBase):
     """V.27ter transmitter: long training, the data bits, then a tail of ones.
 
     Args:
@@ -186,28 +185,10 @@ class V27terTransmitter:
     """
 
     def __init__(self, bit_rate: int, *, level_dbm0: float = -10.0, tep: bool = False) -> None:
-        self.bit_rate = bit_rate
-        self._tx = LinearTransmitter(v27ter_profile(bit_rate), level_dbm0=level_dbm0, tep=tep)
-
-    def put_bits(self, bits: Bits) -> None:
-        """Queue data bits (0/1, in line order)."""
-        self._tx.put_bits(bits)
-
-    def end_of_data(self) -> None:
-        """No more bits: the modem sends its tail and stops."""
-        self._tx.end_of_data()
-
-    def tx(self, n_samples: int) -> Samples:
-        """Up to ``n_samples`` int16 samples; fewer once finished."""
-        return self._tx.tx(n_samples)
-
-    @property
-    def done(self) -> bool:
-        """True once every sample, tail included, has been returned."""
-        return self._tx.done
+        super().__init__(v27ter_profile(bit_rate), level_dbm0=level_dbm0, tep=tep)
 
 
-class V27terReceiver:
+class V27terReceiver(QamReceiverBase):
     """V.27ter receiver: finds the training, trains, then delivers descrambled data bits.
 
     Args:
@@ -216,14 +197,4 @@ class V27terReceiver:
     """
 
     def __init__(self, bit_rate: int, *, cutoff_dbm0: float | None = None) -> None:
-        self.bit_rate = bit_rate
-        self._rx = LinearReceiver(v27ter_profile(bit_rate), cutoff_dbm0=cutoff_dbm0)
-
-    def rx(self, samples: Samples) -> RxResult:
-        """Demodulate a block of any length; never raises on noise or garbage."""
-        return self._rx.rx(samples)
-
-    @property
-    def trained(self) -> bool:
-        """True while trained and delivering data."""
-        return self._rx.trained
+        super().__init__(v27ter_profile(bit_rate), cutoff_dbm0=cutoff_dbm0)

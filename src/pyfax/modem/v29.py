@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
-from pyfax.modem._qam_rx import LinearReceiver
+from pyfax.modem._qam_public import QamReceiverBase, QamTransmitterBase
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
     ModemProfile,
@@ -36,9 +36,8 @@ from pyfax.modem._qam_spec import (
     Symbols,
     TrainingPlan,
 )
-from pyfax.modem._qam_tx import LinearTransmitter
 from pyfax.modem._scrambler import Descrambler, Scrambler, ScramblerPoly
-from pyfax.modem.base import Bits, RxResult, Samples
+from pyfax.modem.base import Bits
 
 __all__ = ["V29_RATES_BPS", "V29Receiver", "V29Transmitter", "v29_profile"]
 
@@ -200,7 +199,7 @@ def v29_profile(bit_rate: int) -> ModemProfile:
         new_descrambler=lambda: Descrambler(ScramblerPoly.V29_V17))
 
 
-class V29Transmitter:
+class V29Transmitter(QamTransmitterBase):
     """V.29 transmitter: training, then the data bits, then a tail of ones.
 
     Args:
@@ -210,28 +209,10 @@ class V29Transmitter:
     """
 
     def __init__(self, bit_rate: int, *, level_dbm0: float = -10.0, tep: bool = False) -> None:
-        self.bit_rate = bit_rate
-        self._tx = LinearTransmitter(v29_profile(bit_rate), level_dbm0=level_dbm0, tep=tep)
-
-    def put_bits(self, bits: Bits) -> None:
-        """Queue data bits (0/1, in line order)."""
-        self._tx.put_bits(bits)
-
-    def end_of_data(self) -> None:
-        """No more bits: the modem sends its tail and stops."""
-        self._tx.end_of_data()
-
-    def tx(self, n_samples: int) -> Samples:
-        """Up to ``n_samples`` int16 samples; fewer once finished."""
-        return self._tx.tx(n_samples)
-
-    @property
-    def done(self) -> bool:
-        """True once every sample, tail included, has been returned."""
-        return self._tx.done
+        super().__init__(v29_profile(bit_rate), level_dbm0=level_dbm0, tep=tep)
 
 
-class V29Receiver:
+class V29Receiver(QamReceiverBase):
     """V.29 receiver: finds the training, trains, then delivers descrambled data bits.
 
     Args:
@@ -240,14 +221,4 @@ class V29Receiver:
     """
 
     def __init__(self, bit_rate: int, *, cutoff_dbm0: float | None = None) -> None:
-        self.bit_rate = bit_rate
-        self._rx = LinearReceiver(v29_profile(bit_rate), cutoff_dbm0=cutoff_dbm0)
-
-    def rx(self, samples: Samples) -> RxResult:
-        """Demodulate a block of any length; never raises on noise or garbage."""
-        return self._rx.rx(samples)
-
-    @property
-    def trained(self) -> bool:
-        """True while trained and delivering data."""
-        return self._rx.trained
+        super().__init__(v29_profile(bit_rate), cutoff_dbm0=cutoff_dbm0)
