@@ -17,35 +17,67 @@ from pyfax.delivery.progress import ProgressPrinter, snapshot
 from pyfax.delivery.render import report_text
 from pyfax.delivery.report import AttemptRecord, RecipientReport, Rejected, SendReport, Status
 from pyfax.errors import DeliveryError, LineError
+from pyfax.t30 import Phase, Terminal
 
 
 class _Prog:
-    page, pages, bytes_sent, bytes_total, bit_rate = 2, 3, 30_000, 90_000, 14400
+    phase, page, pages, bytes_sent, bytes_total, bit_rate = (
+        Phase.C, 2, 3, 30_000, 90_000, 14400)
 
 
 class _Reporting:
     progress = _Prog()
 
 
-class _FarEnd:
-    def __init__(self) -> None:
-        self.received_pages = [np.zeros((2, 2), dtype=bool)]
-
-
 def test_snapshot_uses_terminal_progress_for_bytes_rate_and_eta() -> None:
     snap = snapshot(CallWatch("+3222345678", 1, 12.0, 3, _Reporting()))
     assert (snap.page, snap.pages, snap.bit_rate) == (2, 3, 14400)
-    assert snap.eta_s == pytest.approx(60_000 * 8 / 14400)
-    assert "page 2/3" in snap.line() and "30 kB/90 kB" in snap.line()
-    assert "14400 bit/s" in snap.line() and "ETA 33 s" in snap.line()
+    # the rest of page 2, then page 3 counted at page 2's size
+    assert snap.eta_s == pytest.approx((60_000 + 90_000) * 8 / 14400)
+    assert snap.done_fraction == pytest.approx((1 + 1 / 3) / 3)
+    line = snap.line()
+    assert "page 2/3" in line and "30.0/90.0 kB" in line and "14400 bit/s" in line
+    assert "ETA ~83 s" in line and "message transmission" not in line
 
 
-def test_snapshot_falls_back_to_the_far_ends_pages() -> None:
-    snap = snapshot(CallWatch("+3222345678", 2, 40.0, 3, object(), _FarEnd()))
-    assert snap.page == 2 and snap.pages_done == 1
-    assert snap.eta_s == pytest.approx((40.0 - 15) * 2)  # pace after the 15 s set-up
-    assert "ETA ~50 s" in snap.line()
-    assert snapshot(CallWatch("+1", 1, 5.0, 3, object())).eta_s is None
+def test_snapshot_of_the_last_page_and_before_page_data() -> None:
+    last = type("P", (), {"phase": Phase.C, "page": 3, "pages": 3, "bytes_sent": 100,
+                          "bytes_total": 1900, "bit_rate": 9600})
+    snap = snapshot(CallWatch("+1", 1, 50.0, 3, type("T", (), {"progress": last})()))
+    assert snap.eta_s == pytest.approx(1800 * 8 / 9600) and "ETA 2 s" in snap.line()
+    setup = type("P", (), {"phase": Phase.B, "page": 1, "pages": 3, "bytes_sent": 0,
+                           "bytes_total": None, "bit_rate": None})
+    snap = snapshot(CallWatch("+1", 1, 4.0, 3, type("T", (), {"progress": setup})()))
+    assert snap.eta_s is None and "pre-message procedure" in snap.line()
+    assert "ETA" not in snap.line() and "kB" not in snap.line()
+
+
+def test_a_terminal_without_progress_shows_the_line_time_only() -> None:
+    snap = snapshot(CallWatch("+3222345678", 2, 40.0, 3, object()))
+    assert snap.page is None and snap.eta_s is None and snap.done_fraction is None
+    assert snap.line() == "+3222345678 attempt 2  line    40 s"
+
+
+def test_snapshot_of_a_real_terminal_mid_page() -> None:
+    rng = np.random.default_rng(5)
+    pages = [rng.random((120, 1728)) < 0.02 for _ in range(2)]
+    tx = Terminal("send", pages, ecm=False, modems=("v29",))
+    rx = Terminal("receive", ecm=False, modems=("v29",))
+    a_out = b_out = np.zeros(160, np.int16)
+    snaps = []
+    for _ in range(50 * 60):
+        a_out, b_out = tx.step(b_out), rx.step(a_out)
+        snap = snapshot(CallWatch("+3222345678", 1, tx.now_s, 2, tx))
+        if snap.page == 1 and snap.bytes_sent and snap.bytes_total and tx.phase is Phase.C:
+            snaps.append(snap)
+        if tx.done:
+            break
+    assert tx.result is not None and tx.result.ok
+    assert snaps, "the page data was never seen in progress"
+    mid = snaps[len(snaps) // 2]
+    assert mid.bit_rate == 9600 and 0 < mid.bytes_sent < mid.bytes_total  # type: ignore[operator]
+    assert mid.eta_s is not None and 0 < mid.eta_s < 2 * mid.bytes_total * 8 / 9600  # type: ignore[operator]
+    assert "page 1/2" in mid.line() and "9600 bit/s" in mid.line() and "ETA ~" in mid.line()
 
 
 def test_printer_redraws_on_a_tty_and_prints_plain_lines_otherwise() -> None:
@@ -58,7 +90,7 @@ def test_printer_redraws_on_a_tty_and_prints_plain_lines_otherwise() -> None:
         p_plain(watch)
     p_tty.done()
     assert tty.getvalue().count("\r\x1b[2K") == 25 and tty.getvalue().endswith("\n")
-    assert "[#######-------------] " in tty.getvalue()  # 30 of 90 kB
+    assert "[#########-----------] " in tty.getvalue()  # page 2 of 3, a third of it sent
     assert "\r" not in plain.getvalue() and len(plain.getvalue().splitlines()) == 3
 
 

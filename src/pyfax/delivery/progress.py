@@ -1,15 +1,15 @@
 """Progress of a running call, for people: a live line on a terminal, plain lines otherwise.
 
 The worker calls the printer about once per second of line time with a
-:class:`~pyfax.delivery._calls.CallWatch`. What is shown comes from the
-terminal when it reports it (``terminal.progress`` with ``page``, ``pages``,
-``bytes_sent``, ``bytes_total`` and ``bit_rate``); the ETA is then the
-remaining bytes at the current rate. Without it, a call that reports the
-pages the far end holds (the loopback remote's ``received_pages``) gives the
-page number, and the ETA is the line time per finished page (after the call
-set-up the tariffs assume, ``SETUP_S``) times the pages left (``ETA ~``).
-On a TTY the line is redrawn in place; elsewhere one plain line is printed
-every ``plain_every_s`` seconds of line time, so logs stay short.
+:class:`~pyfax.delivery._calls.CallWatch`. The figures come from the T.30
+terminal's :attr:`~pyfax.t30.Terminal.progress` snapshot: the phase, page n of
+N, the octets of the page's coded data sent and in all, and the bit rate.
+The ETA is the rest of this page at that rate, plus the pages after it
+counted at this page's size (marked ``~`` while later pages remain, since
+their size is not known yet). A terminal without ``progress`` shows only the
+line time. On a TTY the line is redrawn in place, with a bar of the pages
+done; elsewhere one plain line is printed every ``plain_every_s`` seconds of
+line time, so logs stay short.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from pyfax.billing import SETUP_S
 from pyfax.delivery._calls import CallWatch
 
 __all__ = ["ProgressPrinter", "Snapshot", "snapshot"]
@@ -36,32 +35,47 @@ class Snapshot:
     bytes_sent: int | None
     bytes_total: int | None
     bit_rate: int | None
-    pages_done: int | None = None
+    phase: str | None = None
+    """The T.30 phase in words (e.g. "pre-message procedure"), shown until page data flows."""
 
     @property
     def eta_s(self) -> float | None:
-        """Seconds left: remaining bytes at the current rate, or pages at the pace so far."""
-        if self.bytes_sent is not None and self.bytes_total and self.bit_rate:
-            return max(0, self.bytes_total - self.bytes_sent) * 8 / self.bit_rate
-        if self.pages_done:
-            pace_s = max(self.line_time_s - SETUP_S, 1.0) / self.pages_done
-            return pace_s * max(0, self.pages - self.pages_done)
-        return None
+        """Seconds of page data left: this page's remaining octets, then the later
+        pages at this page's size, at the current rate (None until all are known)."""
+        if self.bytes_sent is None or not self.bytes_total or not self.bit_rate \
+                or self.page is None:
+            return None
+        left_octets = max(0, self.bytes_total - self.bytes_sent)
+        left_octets += max(0, self.pages - self.page) * self.bytes_total
+        return left_octets * 8 / self.bit_rate
 
     def line(self) -> str:
-        """One human line, e.g. ``+32... try 1  page 2/3  41 kB/88 kB  14400 bit/s  ETA 26 s``."""
+        """One human line, e.g. ``+32... attempt 1  line 12 s  page 2/3  30/90 kB
+        14400 bit/s  ETA ~83 s``."""
         parts = [f"{self.e164} attempt {self.attempt}", f"line {self.line_time_s:5.0f} s"]
-        if self.page is not None:
+        if self.phase is not None and not self.bytes_total:  # before the page data
+            parts.append(self.phase)
+        if self.page:
             parts.append(f"page {self.page}/{self.pages}")
-        if self.bytes_sent is not None:
-            total = f"/{self.bytes_total / 1000:.0f} kB" if self.bytes_total else ""
-            parts.append(f"{self.bytes_sent / 1000:.0f} kB{total}")
+        if self.bytes_sent is not None and self.bytes_total:
+            parts.append(f"{self.bytes_sent / 1000:.1f}/{self.bytes_total / 1000:.1f} kB")
         if self.bit_rate:
             parts.append(f"{self.bit_rate} bit/s")
         eta = self.eta_s
         if eta is not None:
-            parts.append(f"ETA {'' if self.bytes_total else '~'}{eta:.0f} s")
+            parts.append(f"ETA {'~' if self.page and self.page < self.pages else ''}{eta:.0f} s")
         return "  ".join(parts)
+
+    @property
+    def done_fraction(self) -> float | None:
+        """Share of the document sent: whole pages before this one, plus this page's
+        share of its octets (None when the terminal does not say)."""
+        if not self.page or not self.pages:
+            return None
+        page_share = 0.0
+        if self.bytes_sent is not None and self.bytes_total:
+            page_share = min(1.0, self.bytes_sent / self.bytes_total)
+        return min(1.0, (self.page - 1 + page_share) / self.pages)
 
 
 def _int_or_none(obj: Any, name: str) -> int | None:
@@ -72,29 +86,23 @@ def _int_or_none(obj: Any, name: str) -> int | None:
 def snapshot(watch: CallWatch) -> Snapshot:
     """Read what the terminal reports about its progress."""
     prog = getattr(watch.terminal, "progress", None)
-    page = _int_or_none(prog, "page")
-    held = getattr(watch.call, "received_pages", None)
-    pages_done = None if held is None else len(held)
-    if page is None and pages_done is not None:
-        page = min(pages_done + 1, watch.n_pages)
+    phase = getattr(prog, "phase", None)
     return Snapshot(
         e164=watch.e164, attempt=watch.attempt, line_time_s=watch.line_time_s,
-        page=page, pages_done=pages_done,
+        page=_int_or_none(prog, "page"),
         pages=_int_or_none(prog, "pages") or watch.n_pages,
         bytes_sent=_int_or_none(prog, "bytes_sent"),
         bytes_total=_int_or_none(prog, "bytes_total"),
-        bit_rate=_int_or_none(prog, "bit_rate"))
+        bit_rate=_int_or_none(prog, "bit_rate"),
+        phase=None if phase is None else str(getattr(phase, "value", phase)))
 
 
 def _bar(snap: Snapshot, width: int = 20) -> str:
-    """A bar of the pages done (or bytes sent), e.g. ``[######--------------] ``."""
-    if snap.bytes_total and snap.bytes_sent is not None:
-        done = snap.bytes_sent / snap.bytes_total
-    elif snap.pages_done is not None and snap.pages:
-        done = snap.pages_done / snap.pages
-    else:
+    """A bar of the document sent, e.g. ``[######--------------] ``."""
+    done = snap.done_fraction
+    if done is None:
         return ""
-    filled = round(max(0.0, min(1.0, done)) * width)
+    filled = round(done * width)
     return "[" + "#" * filled + "-" * (width - filled) + "] "
 
 

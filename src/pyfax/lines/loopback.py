@@ -14,7 +14,7 @@ handle:
   paper or with a full memory does.
 
 How the remote knows where the call is: when the remote terminal shows its
-T.30 state (``session.state`` of a pyfax terminal), page data flows once it
+T.30 state (:attr:`pyfax.t30.Terminal.state`), page data flows once it
 is in phase C (``R_PAGE`` or ``R_ECM_BLOCK``: CFR sent) and its CFR has
 left the line. Otherwise it counts its own transmit bursts (CED, DIS, then
 CFR after the training), as a line monitor would; page data flows after the
@@ -37,6 +37,7 @@ from pyfax.errors import LineError
 from pyfax.lines.base import CallProgress
 from pyfax.lines.impairments import Impairment, Stage, chain
 from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
+from pyfax.t30 import State
 
 __all__ = ["Behaviour", "LoopbackBackend", "LoopbackCall", "save_pages"]
 
@@ -44,7 +45,7 @@ _SILENCE_RMS = 16.0  # below this a block counts as silent (about -66 dBm0)
 _BURST_GAP_N = 320  # 40 ms of silence separates two bursts (CED/DIS gap is 75 ms)
 _PAGE_FLOWING_N = SAMPLE_RATE_HZ  # 1 s of listening after CFR: page data is flowing
 _CFR_BURST = 3  # CED, DIS, CFR
-_PHASE_C_STATES = frozenset({"R_PAGE", "R_ECM_BLOCK"})
+_PHASE_C_STATES = frozenset({State.R_PAGE, State.R_ECM_BLOCK})
 
 
 class Behaviour(enum.StrEnum):
@@ -134,10 +135,10 @@ class LoopbackCall:
 
     def _after_cfr(self) -> bool:
         """True once CFR has been sent and has left the line (the answerer listens)."""
-        state = getattr(getattr(self.remote, "session", None), "state", None)
-        if state is None:
+        state = getattr(self.remote, "state", None)
+        if not isinstance(state, State):  # e.g. spandsp: count the bursts
             return self._bursts.bursts >= _CFR_BURST
-        if getattr(state, "name", "") not in _PHASE_C_STATES:
+        if state not in _PHASE_C_STATES:
             self._bursts_at_cfr = None
             return False
         if self._bursts_at_cfr is None:  # CFR is queued now; its burst follows

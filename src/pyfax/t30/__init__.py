@@ -19,7 +19,7 @@ from pyfax.t30.params import (
 from pyfax.t30.result import CallResult, ResultCode
 from pyfax.t30.session import Session, Settings
 from pyfax.t30.states import Phase, State
-from pyfax.t30.terminal import Terminal
+from pyfax.t30.terminal import Terminal, TerminalProgress
 
 __all__ = [
     "FALLBACK_SEQUENCE",
@@ -35,6 +35,7 @@ __all__ = [
     "Settings",
     "State",
     "Terminal",
+    "TerminalProgress",
     "Timer",
     "TxPage",
 ]

@@ -15,6 +15,7 @@ long train.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from typing import Any, Protocol
 
@@ -77,6 +78,53 @@ def _fed(tx: Any, bits: np.ndarray) -> Any:
     return tx
 
 
+@functools.cache
+def _lead_samples(rate: ModemRate, short_train: bool) -> int:
+    """Samples a burst at ``rate`` takes with no data: training, then the tail.
+
+    Measured once per rate from our own transmitter, so a data burst's progress
+    can be told from the samples it has played.
+    """
+    tx = _fed(fast_transmitter(rate, short_train=short_train), np.zeros(0, np.uint8))
+    n = 0
+    while chunk := len(tx.tx(SAMPLE_RATE_HZ)):
+        n += chunk
+    return n
+
+
+class _DataBurst:
+    """A fast-modem burst that carries page data, and how much of it has gone.
+
+    ``data_octets`` page octets ride in ``line_bits`` bits (with HDLC framing
+    and fill); the octets sent are told from the samples played after the
+    training, in proportion, and are all sent once the burst has ended.
+    """
+
+    def __init__(self, tx: Any, rate: ModemRate, short_train: bool, line_bits: int,
+                 data_octets: int) -> None:
+        self._tx = tx
+        self._rate_bps = rate.rate_bps
+        self._lead_n = _lead_samples(rate, short_train)
+        self._line_bits = max(1, line_bits)
+        self.data_octets = data_octets
+        self._played_n = 0
+        self.ended = False
+
+    def tx(self, n_samples: int) -> Samples:
+        out: Samples = self._tx.tx(n_samples)
+        self._played_n += len(out)
+        self.ended = self.ended or len(out) < n_samples
+        return out
+
+    @property
+    def octets_sent(self) -> int:
+        """Page octets sent so far (estimated from line time until the burst ends)."""
+        if self.ended:
+            return self.data_octets
+        bits = max(0, self._played_n - self._lead_n) * self._rate_bps // SAMPLE_RATE_HZ
+        return min(self.data_octets, self.data_octets * bits // self._line_bits)
+
+
 class TxQueue:
     """Plays transmit actions as audio, in order."""
 
@@ -87,6 +135,8 @@ class TxQueue:
         self._sent = False
         self._done_pending = False
         self._trained: ModemRate | None = None
+        self._bursts: list[_DataBurst] = []
+        self._octets_ended = 0
 
     @property
     def busy(self) -> bool:
@@ -112,19 +162,33 @@ class TxQueue:
         elif isinstance(action, SendPage):
             data = action.data + bytes(PAGE_TAIL_OCTETS)
             bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")
-            fast = self._fast(action.modem_rate, action.long_train)
-            self._add(_Silence(GAP_S), _fed(fast, bits))
+            self._add_data(action.modem_rate, action.long_train, bits, len(action.data))
         elif isinstance(action, SendEcmBlock):
             rate = action.modem_rate
             framer = HdlcFramer(preamble_flags=preamble_flags_for(rate.rate_bps, ECM_PREAMBLE_S),
                                 closing_flags=4)
-            fast = self._fast(rate, action.long_train)
-            self._add(_Silence(GAP_S), _fed(fast, framer.encode(action.frames)))
+            self._add_data(rate, action.long_train, framer.encode(action.frames),
+                           action.data_octets)
 
-    def _fast(self, rate: ModemRate, long_train: bool) -> Any:
+    def _add_data(self, rate: ModemRate, long_train: bool, bits: np.ndarray,
+                  data_octets: int) -> None:
         short = self._trained == rate and rate.modem is Modem.V17 and not long_train
         self._trained = rate
-        return fast_transmitter(rate, short_train=short)
+        fast = _fed(fast_transmitter(rate, short_train=short), bits)
+        burst = _DataBurst(fast, rate, short, len(bits), data_octets)
+        self._octets_ended += sum(b.data_octets for b in self._bursts if b.ended)
+        self._bursts = [b for b in self._bursts if not b.ended] + [burst]
+        self._add(_Silence(GAP_S), burst)
+
+    @property
+    def sending_data(self) -> bool:
+        """True while a burst of page data (or an ECM block) is on the line."""
+        return isinstance(self._current, _DataBurst)
+
+    @property
+    def data_octets_sent(self) -> int:
+        """Page octets sent in every data burst so far (retransmissions included)."""
+        return self._octets_ended + sum(b.octets_sent for b in self._bursts)
 
     def _add(self, *sources: _Source) -> None:
         self._cng = None

@@ -268,8 +268,9 @@ class SenderMixin(Core):
         self._log(f"tx ECM block {self._block_index} ({len(numbers)} of {len(block)} frames"
                   f" at {dcs.modem_rate})")
         v21 = self._frames([pps])
-        self._command([SendEcmBlock(dcs.modem_rate, tuple(frames), long_train), v21], Timer.T4,
-                      [v21])
+        octets = sum(len(block[n]) for n in numbers)
+        self._command([SendEcmBlock(dcs.modem_rate, tuple(frames), long_train, octets), v21],
+                      Timer.T4, [v21])
         self._set_state(State.T_WAIT_PPS_RESPONSE)
 
     def _t_ecm_mcf(self) -> None:

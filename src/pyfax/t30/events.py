@@ -191,6 +191,8 @@ class SendEcmBlock:
     frames: tuple[bytes, ...]
     long_train: bool = False
     """Train in full (V.17), as after CTC (T.30 §A.4.3)."""
+    data_octets: int = 0
+    """Page octets the FCD frames carry (for progress reports)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,9 @@ from pyfax.t30.states import State
 
 __all__ = ["Session", "Settings", "describe"]
 
+_RX_PAGE_STATES = frozenset({State.R_PAGE, State.R_POST_PAGE, State.R_ECM_BLOCK})
+"""Receiver states between CFR (or the last page's MCF) and the page's response."""
+
 
 class Session(SenderMixin, ReceiverMixin):
     """One T.30 call: calling transmitter, answering receiver, or (polling) calling
@@ -29,6 +32,29 @@ class Session(SenderMixin, ReceiverMixin):
     >>> [type(a).__name__ for a in s.start(0.0)]
     ['SendTone']
     """
+
+    @property
+    def page(self) -> int:
+        """The page in progress, from 1: as transmitter the page being sent (or last
+        sent); as receiver the pages received so far plus the one arriving in phase
+        C/D (0 before the first)."""
+        if self.settings.transmitter:
+            return min(self._page_index, len(self._pages) - 1) + 1 if self._pages else 0
+        arriving = self.state in _RX_PAGE_STATES
+        return self.progress.pages + int(arriving)
+
+    @property
+    def pages(self) -> int:
+        """As transmitter, the pages of the document; as receiver, :attr:`page`."""
+        return len(self._pages) if self.settings.transmitter else self.page
+
+    @property
+    def page_octets(self) -> int | None:
+        """Octets of the coded page in progress (transmitter, once coded), else None."""
+        for (index, _dcs), data in self._coded.items():
+            if index == self._page_index:
+                return len(data)
+        return None
 
     def _init_role(self) -> None:
         self._init_sender()

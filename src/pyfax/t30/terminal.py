@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -40,13 +41,16 @@ from pyfax.t30.events import (
     Finished,
     ReceiveFast,
     ReceiveV21,
+    SendEcmBlock,
+    SendPage,
     TxDone,
 )
 from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem, Resolution
 from pyfax.t30.result import CallResult
 from pyfax.t30.session import Session, Settings
+from pyfax.t30.states import Phase, State
 
-__all__ = ["Terminal", "available_modems"]
+__all__ = ["Terminal", "TerminalProgress", "available_modems"]
 
 Role = Literal["send", "receive"]
 log = logging.getLogger("pyfax.t30")
@@ -65,6 +69,37 @@ def available_modems(wanted: Sequence[Modem]) -> frozenset[Modem]:
             continue
         ok.add(m)
     return frozenset(ok)
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalProgress:
+    """Where a call stands, read from :attr:`Terminal.progress` after any ``step()``.
+
+    Attributes:
+        phase: the T.30 phase (A before the first ``step()``).
+        page: the page in progress, from 1 (the receiver: 0 before its first page).
+        pages: the sender's page count; for the receiver, the pages received so far
+            with the one arriving.
+        bytes_sent: octets of the current page's coded data sent so far (the sender;
+            with ECM, the octets of every FCD frame sent, retransmissions included,
+            so it can pass ``bytes_total``); told from line time while a burst plays,
+            exact once it ends. None for the receiver.
+        bytes_total: octets of the current page's coded data, once it has been coded
+            for the negotiated parameters (sender only; else None).
+        bit_rate: the negotiated (or current, after fall-back or CTC) rate in bit/s,
+            None before DCS.
+        ecm: whether the call uses error correction mode.
+        line_time_s: line time since the terminal started, in seconds.
+    """
+
+    phase: Phase
+    page: int
+    pages: int
+    bytes_sent: int | None
+    bytes_total: int | None
+    bit_rate: int | None
+    ecm: bool
+    line_time_s: float
 
 
 class Terminal:
@@ -120,11 +155,45 @@ class Terminal:
         self._n_samples = 0
         self._started = False
         self._finished = False
+        self._tx_page = 0  # the page whose data bursts the transmit counters follow
+        self._tx_page_base = 0  # data octets sent before that page's first burst
 
     @property
     def done(self) -> bool:
         """True once the call has ended (successfully or not) and DCN has been sent."""
         return self._finished
+
+    @property
+    def phase(self) -> Phase:
+        """The T.30 phase the call is in: A before the first ``step()``, C while page
+        data is on the line (the sender's session already awaits the post-message
+        response, a phase D state, while its page plays)."""
+        if not self._started:
+            return Phase.A
+        return Phase.C if self._tx.sending_data else self.session.phase
+
+    @property
+    def state(self) -> State:
+        """The session's T.30 state (a place in the T.30 flow charts, see :class:`State`);
+        ``State.DONE`` before the first ``step()`` and after the end."""
+        return self.session.state
+
+    @property
+    def progress(self) -> TerminalProgress:
+        """A snapshot of the call's progress (cheap: read it after every ``step()``)."""
+        s = self.session
+        dcs = s.progress.dcs
+        sending = s.settings.transmitter
+        page = s.page
+        sent = None
+        if sending:
+            sent = (self._tx.data_octets_sent - self._tx_page_base
+                    if page == self._tx_page else 0)
+        return TerminalProgress(
+            phase=self.phase, page=page, pages=s.pages, bytes_sent=sent,
+            bytes_total=s.page_octets if sending else None,
+            bit_rate=dcs.modem_rate.rate_bps if dcs else None, ecm=bool(dcs and dcs.ecm),
+            line_time_s=self.now_s)
 
     @property
     def result(self) -> CallResult | None:
@@ -209,4 +278,7 @@ class Terminal:
                 self._finished = True
                 log.info("call finished: %s", a.result)
             else:
+                if isinstance(a, SendPage | SendEcmBlock) and self.session.page != self._tx_page:
+                    self._tx_page = self.session.page
+                    self._tx_page_base = self._tx.data_octets_sent
                 self._tx.push(a)
