@@ -4,11 +4,15 @@ A test that takes an ``impairment`` argument runs once per chain in
 ``IMPAIRMENTS`` (parametrised by ``pytest_generate_tests``); each chain is a
 function ``(audio, rng) -> audio`` built from :mod:`pyfax.modem.channel`.
 Tests may narrow the set with ``@pytest.mark.impairments("clean", "ulaw")``.
+The steps shared by the tests against spandsp are in ``modem_peer_util``,
+made importable here.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +24,8 @@ Audio = NDArray[np.int16]
 Impairment = Callable[[Audio, np.random.Generator], Audio]
 
 SEED = 20261126
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def _all_together(audio: Audio, rng: np.random.Generator) -> Audio:

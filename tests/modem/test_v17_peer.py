@@ -14,6 +14,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from modem_peer_util import N_BITS, random_bits, transmit
 from numpy.typing import NDArray
 from peers.spandsp_modems import SpandspRx, SpandspTx
 
@@ -23,7 +24,6 @@ from pyfax.modem.v17 import V17Receiver, V17Transmitter
 
 pytestmark = pytest.mark.peer
 
-N_BITS = 20_000
 RATES = (7200, 9600, 12000, 14400)
 Audio = NDArray[np.int16]
 Impairment = Callable[[Audio, np.random.Generator], Audio]
@@ -31,7 +31,7 @@ Impairment = Callable[[Audio, np.random.Generator], Audio]
 
 @cache
 def _bits(rate: int) -> NDArray[np.uint8]:
-    return np.random.default_rng(rate).integers(0, 2, N_BITS, dtype=np.uint8)
+    return random_bits(rate, N_BITS)
 
 
 def _framed(audio: Audio) -> Audio:
@@ -40,13 +40,7 @@ def _framed(audio: Audio) -> Audio:
 
 @cache
 def _ours(rate: int, short: bool = False) -> Audio:
-    tx = V17Transmitter(rate, short_train=short)
-    tx.put_bits(_bits(rate))
-    tx.end_of_data()
-    out = [tx.tx(4000)]
-    while not tx.done:
-        out.append(tx.tx(4000))
-    return np.concatenate(out)
+    return transmit(V17Transmitter(rate, short_train=short), _bits(rate), block=4000)
 
 
 @cache

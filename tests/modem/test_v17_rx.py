@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from modem_peer_util import transmit
 
 from pyfax.errors import ModemError
 from pyfax.modem.base import ModemStatus
@@ -16,13 +17,7 @@ OK, FAILED = ModemStatus.TRAINING_SUCCEEDED, ModemStatus.TRAINING_FAILED
 
 
 def _burst(rate: int, bits: np.ndarray, *, short: bool = False) -> np.ndarray:
-    tx = V17Transmitter(rate, short_train=short)
-    tx.put_bits(bits)
-    tx.end_of_data()
-    out = [tx.tx(8000)]
-    while not tx.done:
-        out.append(tx.tx(8000))
-    return np.concatenate(out)
+    return transmit(V17Transmitter(rate, short_train=short), bits, block=8000)
 
 
 def _bits(n: int, seed: int) -> np.ndarray:
