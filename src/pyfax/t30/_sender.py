@@ -7,7 +7,10 @@ Phase B: DIS in, DCS + TCF out, walking down the fall-back order on FTT.
 Phase C/D without ECM: the page, then MPS/EOM/EOP; MCF/PIP go on, RTP retrains
 and goes on, RTN/PIN retrains and sends the page again (falling back after
 ``rtn_per_rate`` RTNs at one rate). With ECM: blocks of FCD frames and PPS,
-PPR resends the frames it names, CTC after ``ppr_before_ctc`` PPRs, RNR/RR
+PPR resends the frames it names; after ``ppr_before_ctc`` PPRs for one block,
+CTC continues at the next lower rate while one remains, and at the lowest
+rate EOR gives the block up (T.30 §A.4.3-A.4.4): the receiver answers ERR,
+the call goes on with the next block or page, and ends ``ECM_FAILED``. RNR/RR
 under T5.
 """
 
@@ -25,6 +28,7 @@ from pyfax.t30.frames import (
     Dcs,
     Dis,
     Dtc,
+    Eor,
     Fcd,
     Frame,
     Ident,
@@ -57,6 +61,7 @@ class SenderMixin(Core):
         self._ppr_count = 0
         self._resend: list[int] = []
         self._post = FCF.EOP
+        self._given_up: set[int] = set()  # pages with a block given up (EOR)
 
     def _start_sender(self) -> None:
         self._set_state(State.T_WAIT_DIS)
@@ -228,6 +233,11 @@ class SenderMixin(Core):
         self._next_page(retrain=False)
 
     def _next_page(self, *, retrain: bool) -> None:
+        if self._post is FCF.EOP and self._given_up:
+            pages = ", ".join(str(i + 1) for i in sorted(self._given_up))
+            self._disconnect(ResultCode.ECM_FAILED,
+                             f"page(s) {pages} sent with blocks given up (EOR) at the lowest rate")
+            return
         if self._post is FCF.EOP:
             self._disconnect(ResultCode.OK)
             return
@@ -263,8 +273,7 @@ class SenderMixin(Core):
         self._resend = numbers
         frames = [encode_frame(Fcd(n, block[n]), final=False) for n in numbers]
         frames += [encode_frame(Simple(FCF.RCP), final=False)] * RCP_REPEATS
-        last = self._block_index + 1 >= len(self._blocks)
-        pps = Pps(self._post if last else None, self._page_index, self._block_index, len(block))
+        pps = Pps(self._block_post(), self._page_index, self._block_index, len(block))
         self._log(f"tx ECM block {self._block_index} ({len(numbers)} of {len(block)} frames"
                   f" at {dcs.modem_rate})")
         v21 = self._frames([pps])
@@ -272,6 +281,10 @@ class SenderMixin(Core):
         self._command([SendEcmBlock(dcs.modem_rate, tuple(frames), long_train, octets), v21],
                       Timer.T4, [v21])
         self._set_state(State.T_WAIT_PPS_RESPONSE)
+
+    def _block_post(self) -> FCF | None:
+        """The post-message command of the block in hand: None (PPS-NULL) but for the last."""
+        return self._post if self._block_index + 1 >= len(self._blocks) else None
 
     def _t_ecm_mcf(self) -> None:
         self._stop_timer(Timer.T5)
@@ -296,7 +309,7 @@ class SenderMixin(Core):
             return
         self._ppr_count = 0
         if self._rate_index + 1 >= len(self._rates):
-            self._disconnect(ResultCode.ECM_FAILED, "blocks still damaged at the lowest rate")
+            self._send_eor(len(missing))
             return
         self._rate_index += 1
         self._resend = missing
@@ -305,6 +318,18 @@ class SenderMixin(Core):
         self.progress.dcs = replace(dcs, modem_rate=self._rates[self._rate_index])
         self._command([self._frames([Ctc(self._rates[self._rate_index])])], Timer.T4)
         self._set_state(State.T_WAIT_CTR)
+
+    def _send_eor(self, n_missing: int) -> None:
+        """Give the block up (T.30 §A.4.4): EOR with the PPS's post-message command."""
+        self._log(f"page {self._page_index + 1} block {self._block_index}: {n_missing} frame(s)"
+                  " still damaged at the lowest rate, giving the block up")
+        self._given_up.add(self._page_index)
+        self._command([self._frames([Eor(self._block_post())])], Timer.T4)
+        self._set_state(State.T_WAIT_EOR_RESPONSE)
+
+    def _t_err(self) -> None:
+        """ERR: the receiver took the EOR; go on as after MCF."""
+        self._t_ecm_mcf()
 
     def _t_ctr(self) -> None:
         self._send_block(self._resend, long_train=True)

@@ -39,6 +39,7 @@ class State(enum.Enum):
     T_WAIT_POST_RESPONSE = ("T: page and post-message command sent", Phase.D)
     T_WAIT_PPS_RESPONSE = ("T: ECM block and PPS sent", Phase.D)
     T_WAIT_CTR = ("T: CTC sent", Phase.D)
+    T_WAIT_EOR_RESPONSE = ("T: EOR sent, block given up", Phase.D)
     DCN_SENT = ("DCN sent", Phase.E)
     R_ANSWERING = ("R: CED", Phase.A)
     R_POLL_WAIT_DIS = ("R (poller): wait for DIS", Phase.B)
@@ -119,6 +120,13 @@ TRANSITIONS: dict[tuple[State, Key], str] = {
     (T.T_WAIT_CTR, FCF.CRP): "_t_repeat",
     (T.T_WAIT_CTR, FCF.DCN): "_t_dcn",
     (T.T_WAIT_CTR, Input.T4): "_t_t4",
+    (T.T_WAIT_EOR_RESPONSE, FCF.ERR): "_t_err",
+    (T.T_WAIT_EOR_RESPONSE, FCF.RNR): "_t_rnr",
+    (T.T_WAIT_EOR_RESPONSE, FCF.CRP): "_t_repeat",
+    (T.T_WAIT_EOR_RESPONSE, FCF.PIN): "_t_pin_ecm",
+    (T.T_WAIT_EOR_RESPONSE, FCF.DCN): "_t_dcn",
+    (T.T_WAIT_EOR_RESPONSE, Input.T4): "_t_t4",
+    (T.T_WAIT_EOR_RESPONSE, Input.T5): "_t_t5",
     # --- answering receiver ---------------------------------------------
     (State.R_POLL_WAIT_DIS, FCF.DIS): "_r_poll_dis",
     (State.R_POLL_WAIT_DIS, FCF.DCN): "_r_dcn",
