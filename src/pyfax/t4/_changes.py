@@ -68,14 +68,25 @@ def page_flips(page: Page) -> Flips:
     n_rows, width = page.shape
     n_words = -(-width // 64)
     if n_words * 64 == width:
-        packed = np.packbits(page, axis=1)
+        packed = np.packbits(page.reshape(-1)).reshape(n_rows, n_words * 8)
     else:
         packed = np.zeros((n_rows, n_words * 8), np.uint8)
         packed[:, : -(-width // 8)] = np.packbits(page, axis=1)
     words = packed.view(">u8").astype(np.uint64)
     # A pixel changes where it differs from its left neighbour (white left of column 0).
-    flips = words ^ (words >> np.uint64(1))
-    flips[:, 1:] ^= (words[:, :-1] & np.uint64(1)) << np.uint64(63)
+    flips = words >> np.uint64(1)
+    flips ^= words
+    words <<= np.uint64(63)  # each word's last pixel, where the next word's first bit is
+    flips[:, 1:] ^= words[:, :-1]
+    return flips
+
+
+def mark_row_starts(flips: Flips) -> Flips:
+    """Set the bit of column 0 in every row of ``flips`` (in place), and return it.
+
+    Then the flat list of changing elements holds every row start too.
+    """
+    flips[:, 0] |= np.uint64(1 << 63)
     return flips
 
 
@@ -98,17 +109,37 @@ def changes_per_row(flips: Flips) -> Index:
 def flat_changes(flips: Flips, width_px: int) -> tuple[Index, Index]:
     """Flat changing elements (``row * width + column``) and CSR offsets, from flips."""
     n_rows, n_words = flips.shape
-    hit = np.flatnonzero(flips)
-    # Unpack only the words with a change; bool nonzero is numpy's fast path.
-    hit_bits = np.unpackbits(flips.reshape(-1)[hit].astype(">u8").view(np.uint8)).view(bool)
-    flat = np.flatnonzero(hit_bits)  # bit index among the hit words ...
-    flat += ((hit - np.arange(hit.size)) << 6)[flat >> 6]  # ... made a page index
+    words = flips.reshape(-1)
+    hit = np.flatnonzero(words != 0)  # bool nonzero is numpy's fast path
+    hit_bytes = words[hit].astype(">u8").view(np.uint8)
+    if int(bit_counts(words[hit]).sum(dtype=np.int64)) < 8 * hit.size:
+        flat = _set_bits(hit_bytes, hit)
+    else:  # dense words: unpack them whole
+        flat = np.flatnonzero(np.unpackbits(hit_bytes).view(bool))
+        flat += ((hit - np.arange(hit.size)) << 6)[flat >> 6]
     if n_words * 64 != width_px:
         row, col = np.divmod(flat, n_words * 64)
         keep = col < width_px
         flat = row[keep] * width_px + col[keep]
     offsets = np.searchsorted(flat, np.arange(n_rows + 1, dtype=np.int64) * width_px)
     return flat, offsets.astype(np.int64)
+
+
+def _set_bits(hit_bytes: NDArray[np.uint8], hit: Index) -> Index:
+    """Page bit index of every set bit of the hit words' bytes (MSB first).
+
+    ``hit`` says which words of the page the bytes (8 apiece) come from. Only
+    the non-zero bytes are unpacked: a sparse page's hit words have few
+    changes, mostly in a byte or two.
+    """
+    nonzero = np.flatnonzero(hit_bytes != 0)
+    flat = np.flatnonzero(np.unpackbits(hit_bytes[nonzero]).view(bool))
+    page_byte = hit[nonzero >> 3] << 3
+    page_byte += nonzero & 7
+    page_byte -= np.arange(nonzero.size)  # minus the unpacked bytes before it
+    page_byte <<= 3
+    flat += page_byte[flat >> 3]
+    return flat
 
 
 def row_of_each(offsets: Index) -> Index:

@@ -24,11 +24,12 @@ from pyfax.t4._changes import (
     changes_of,
     changes_per_row,
     flat_changes,
+    mark_row_starts,
     page_flips,
 )
 from pyfax.t4._layout import BitWriter, EolFormat, put_eofb, put_eol_rows, put_rtc
 from pyfax.t4._mr2d import mode_words
-from pyfax.t4._runcodes import MAX_WIDTH_PX, code_runs
+from pyfax.t4._runcodes import MAX_WIDTH_PX, code_runs, run_code_words
 from pyfax.t4._types import BitOrder, Page, Scheme
 from pyfax.t4._words import Bits, Codes, Ints, RowWords, segment_index
 
@@ -69,27 +70,29 @@ def run_words(changes: Changes, rows: Ints) -> RowWords:
     return RowWords(rows, counts, value, n_bits)
 
 
-def page_run_words(page: Page, flips: Flips) -> RowWords:
-    """The 1-D words of every row of ``page`` (with its :func:`page_flips`).
+def page_run_words(page: Page, marked: Flips) -> RowWords:
+    """The 1-D words of every row of ``page``, from its :func:`page_flips`
+    with :func:`mark_row_starts`.
 
-    Row boundaries are merged into the flat list of changing elements, so
-    every run is a difference of neighbours, and its colour is the colour of
-    its first pixel (white for the empty run that opens a row starting black).
+    Every row start is marked as a change (column 0 always "changes"), so the
+    flat list of changing elements holds the row boundaries too: every run
+    is the difference of neighbours (the last one ends at the page's end),
+    and its colour is the colour of its first pixel. A row that starts black
+    thus opens with its black run; the white run of length 0 that T.4 wants
+    before it (clause 4.1.1) is joined to that first word.
     """
     n_rows, width = page.shape
-    flat, offsets = flat_changes(flips, width)
-    bounds = offsets + np.arange(n_rows + 1)  # where each row boundary goes
-    merged = np.empty(flat.size + n_rows + 1, np.int64)
-    merged[bounds] = np.arange(n_rows + 1, dtype=np.int64) * width
-    is_change = np.ones(merged.size, bool)
-    is_change[bounds] = False
-    merged[is_change] = flat
-    del flat
-    colour = page.reshape(-1)[merged[:-1]].view(np.uint8)
-    run = np.subtract(merged[1:], merged[:-1], out=merged[:-1])
-    colour &= run > 0
-    value, n_bits = code_runs(width, colour, run)
-    return RowWords(np.arange(n_rows, dtype=np.int64), np.diff(bounds), value, n_bits)
+    flat, offsets = flat_changes(marked, width)
+    index = np.multiply(page.reshape(-1).view(np.uint8)[flat], width + 1, dtype=np.intp)
+    index[:-1] += flat[1:]
+    index[:-1] -= flat[:-1]
+    index[-1] += n_rows * width - flat[-1]
+    value, n_bits = run_code_words(width, index)
+    black_first = offsets[:-1][page[:, 0]]
+    white_0 = run_code_words(width, np.zeros(1, np.intp))
+    value[black_first] |= white_0[0] << n_bits[black_first].astype(np.uint64)
+    n_bits[black_first] += white_0[1]
+    return RowWords(np.arange(n_rows, dtype=np.int64), np.diff(offsets), value, n_bits)
 
 
 def _row_words(n_rows: int, parts: list[RowWords]) -> tuple[Codes, Bits, Ints]:
@@ -154,6 +157,8 @@ def encode_page(
     if not isinstance(min_bits_per_line, int) or min_bits_per_line < 0:
         raise T4EncodeError(f"min_bits_per_line must be an integer >= 0, not {min_bits_per_line!r}")
     flips = page_flips(page)
+    if scheme is Scheme.MH:
+        mark_row_starts(flips)
     width = page.shape[1]
     writer = BitWriter()
     fmt = EolFormat(scheme is Scheme.MR, byte_align_eol, min_bits_per_line)

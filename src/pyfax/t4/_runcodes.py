@@ -68,3 +68,16 @@ def code_runs(
     index *= width_px + 1
     index += run
     return np.take(value.reshape(-1), index), np.take(n_bits.reshape(-1), index)
+
+
+def run_code_words(
+    width_px: int, index: NDArray[np.intp]
+) -> tuple[NDArray[np.uint64], NDArray[np.uint8]]:
+    """The code words of runs given as ``colour * (width_px + 1) + run``.
+
+    >>> value, bits = run_code_words(1728, np.array([2, 1729 + 3]))
+    >>> value.tolist(), bits.tolist()  # white 2 = 0111, black 3 = 10
+    ([7, 2], [4, 2])
+    """
+    value, n_bits = run_codes(width_px)
+    return np.take(value.reshape(-1), index), np.take(n_bits.reshape(-1), index)
