@@ -181,7 +181,7 @@ class StateFault:
         self._since_s = 0.0
 
     def __call__(self, x: np.ndarray, direction: int) -> np.ndarray:
-        state = self.terminal.session.state.name  # type: ignore[attr-defined]
+        state = self.terminal.state.name  # type: ignore[attr-defined]
         if direction == 0:
             if state in self.states and not self._inside:
                 self._inside, self._since_s = True, 0.0
