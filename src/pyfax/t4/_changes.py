@@ -116,7 +116,7 @@ def flat_changes(flips: Flips, width_px: int) -> tuple[Index, Index]:
         flat = _set_bits(hit_bytes, hit)
     else:  # dense words: unpack them whole
         flat = np.flatnonzero(np.unpackbits(hit_bytes).view(bool))
-        flat += ((hit - np.arange(hit.size)) << 6)[flat >> 6]
+        flat += np.take((hit - np.arange(hit.size)) << 6, flat >> 6)  # take: faster than []
     if n_words * 64 != width_px:
         row, col = np.divmod(flat, n_words * 64)
         keep = col < width_px
@@ -134,11 +134,11 @@ def _set_bits(hit_bytes: NDArray[np.uint8], hit: Index) -> Index:
     """
     nonzero = np.flatnonzero(hit_bytes != 0)
     flat = np.flatnonzero(np.unpackbits(hit_bytes[nonzero]).view(bool))
-    page_byte = hit[nonzero >> 3] << 3
+    page_byte = np.take(hit, nonzero >> 3) << 3
     page_byte += nonzero & 7
     page_byte -= np.arange(nonzero.size)  # minus the unpacked bytes before it
     page_byte <<= 3
-    flat += page_byte[flat >> 3]
+    flat += np.take(page_byte, flat >> 3)
     return flat
 
 

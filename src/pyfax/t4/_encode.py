@@ -83,7 +83,8 @@ def page_run_words(page: Page, marked: Flips) -> RowWords:
     """
     n_rows, width = page.shape
     flat, offsets = flat_changes(marked, width)
-    index = np.multiply(page.reshape(-1).view(np.uint8)[flat], width + 1, dtype=np.intp)
+    colour = np.take(page.reshape(-1).view(np.uint8), flat)
+    index = np.multiply(colour, width + 1, dtype=np.intp)
     index[:-1] += flat[1:]
     index[:-1] -= flat[:-1]
     index[-1] += n_rows * width - flat[-1]
