@@ -94,6 +94,26 @@ def test_printer_redraws_on_a_tty_and_prints_plain_lines_otherwise() -> None:
     assert "\r" not in plain.getvalue() and len(plain.getvalue().splitlines()) == 3
 
 
+def test_plain_lines_on_each_new_page_and_the_last_figures_at_the_end() -> None:
+    out = io.StringIO()
+    printer = ProgressPrinter(out, tty=False, plain_every_s=100)
+
+    def at(t: float, page: int, sent: int) -> CallWatch:
+        prog = type("P", (), {"phase": Phase.C, "page": page, "pages": 2, "bytes_sent": sent,
+                              "bytes_total": 2000, "bit_rate": 9600})
+        return CallWatch("+3222345678", 1, t, 2, type("T", (), {"progress": prog})())
+
+    for t, page, sent in [(1, 1, 0), (2, 1, 500), (3, 1, 2000), (4, 2, 0), (5, 2, 1000),
+                          (6, 2, 2000)]:
+        printer(at(t, page, sent))
+    printer.done()
+    lines = out.getvalue().splitlines()
+    assert [ln.split("page ")[1][:3] for ln in lines] == ["1/2", "2/2", "2/2"]
+    assert "2.0/2.0 kB" in lines[-1] and "ETA 0 s" in lines[-1]
+    printer.done()  # nothing left to print
+    assert len(out.getvalue().splitlines()) == 3
+
+
 def test_notice_texts() -> None:
     attempts = (AttemptRecord(1, 1_800_000_000.0, "BUSY", "the line was busy", True),
                 AttemptRecord(2, 1_800_000_120.0, "NO_ANSWER", "nobody answered the call", True))

@@ -112,7 +112,9 @@ class ProgressPrinter:
     Args:
         stream: where to print (default ``sys.stderr``).
         tty: force TTY mode on or off (default: ask the stream).
-        plain_every_s: seconds of line time between plain lines.
+        plain_every_s: seconds of line time between plain lines; a plain line is
+            also printed when a new page starts, and the last figures when the
+            call ends (:meth:`done`).
     """
 
     def __init__(self, stream: TextIO | None = None, *, tty: bool | None = None,
@@ -123,6 +125,8 @@ class ProgressPrinter:
         self._next_plain_s = 0.0
         self._drawn = False
         self._key: tuple[str, int] | None = None
+        self._plain_page: int | None = None
+        self._unprinted: str | None = None  # plain mode: the latest line not yet printed
 
     def __call__(self, watch: CallWatch) -> None:
         """Show the call's progress."""
@@ -136,15 +140,22 @@ class ProgressPrinter:
         if self.tty:
             self.stream.write("\r\x1b[2K" + _bar(snap) + text)
             self._drawn = True
-        elif watch.line_time_s >= self._next_plain_s:
+        elif watch.line_time_s >= self._next_plain_s or snap.page != self._plain_page:
             self.stream.write(text + "\n")
             self._next_plain_s = watch.line_time_s + self.plain_every_s
+            self._plain_page, self._unprinted = snap.page, None
+        else:
+            self._unprinted = text
         self.stream.flush()
 
     def done(self) -> None:
-        """End the live line (call after the call)."""
+        """End the live line, or print the last plain line (call after the call)."""
         if self._drawn:
             self.stream.write("\n")
-            self.stream.flush()
             self._drawn = False
+        if self._unprinted is not None:
+            self.stream.write(self._unprinted + "\n")
+            self._unprinted = None
+        self.stream.flush()
         self._next_plain_s = 0.0
+        self._plain_page = None
