@@ -17,7 +17,8 @@ What it implements (ITU-T V.27ter):
 How it works:
     The training plan, the phase coder and the scrambler states are plugged
     into the shared linear-modem transmitter and receiver (``_qam_tx``,
-    ``_qam_rx``) through a ``ModemProfile``. The scrambler keeps running
+    ``_qam_rx``) through a ``ModemProfile``; the phase changes and their
+    accumulation are shared with V.29 (``_dpsk``). The scrambler keeps running
     from segment 4 into the data, so the profile hands out a scrambler (and
     a descrambler) already advanced through segment 4.
 """
@@ -25,9 +26,9 @@ How it works:
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
+from pyfax.modem._dpsk import INV_4, INV_8, STEPS_4, STEPS_8, DifferentialPhase
 from pyfax.modem._qam_public import QamReceiverBase, QamTransmitterBase
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
@@ -47,9 +48,7 @@ V27TER_RATES_BPS = (4800, 2400)
 # Phase k (45° steps) is sqrt(2) * exp(j k pi/4): Figure 1/V.27ter.
 _POINTS = np.sqrt(2.0) * np.exp(1j * np.pi / 4.0 * np.arange(8))
 _POINTS = np.round(_POINTS.real, 12) + 1j * np.round(_POINTS.imag, 12)
-# Phase change (45° steps) per tribit (Table 1) and per dibit (Table 2).
-_STEPS_8 = np.array([1, 0, 2, 3, 6, 7, 5, 4], dtype=np.int64)
-_STEPS_4 = np.array([0, 2, 6, 4], dtype=np.int64)
+# Phase change (45° steps) per tribit (Table 1) and per dibit (Table 2): _dpsk.
 
 _SEG2_SILENCE = 32
 _SEG3_REVERSALS = 50
@@ -57,16 +56,6 @@ _SEG4_SYMBOLS = 1074
 _SEG5_ONES = 8
 _TAIL_ONES = 32
 _SCRAMBLER_SEED = 0b0111100
-
-
-def _inverse(steps: NDArray[np.int64]) -> NDArray[np.int64]:
-    inv = np.zeros(8, np.int64)
-    inv[steps] = np.arange(len(steps))
-    return inv
-
-
-_INV_8 = _inverse(_STEPS_8)
-_INV_4 = _inverse(_STEPS_4)
 
 
 def _segment4_line_bits() -> Bits:
@@ -107,18 +96,15 @@ class _V27terEncoder:
 
     def __init__(self, rate: int) -> None:
         self._bps = 3 if rate == 4800 else 2
-        self._phase = _DATA_PHASE
+        self._phase = DifferentialPhase(_DATA_PHASE)
 
     def encode(self, line_bits: Bits) -> Symbols:
         g = np.asarray(line_bits, np.int64).reshape(-1, self._bps)
         if self._bps == 3:
-            steps = _STEPS_8[4 * g[:, 0] + 2 * g[:, 1] + g[:, 2]]
+            steps = STEPS_8[4 * g[:, 0] + 2 * g[:, 1] + g[:, 2]]
         else:
-            steps = _STEPS_4[2 * g[:, 0] + g[:, 1]]
-        phases = (self._phase + np.cumsum(steps)) % 8
-        if len(phases):
-            self._phase = int(phases[-1])
-        out: Symbols = _POINTS[phases]
+            steps = STEPS_4[2 * g[:, 0] + g[:, 1]]
+        out: Symbols = _POINTS[self._phase.accumulate(steps)]
         return out
 
 
@@ -129,21 +115,17 @@ class _V27terDecider:
         self._bps = 3 if rate == 4800 else 2
         self._allowed = np.arange(8) if self._bps == 3 else np.array([0, 2, 4, 6])
         self._points = _POINTS[self._allowed]
-        self._phase = _DATA_PHASE
+        self._phase = DifferentialPhase(_DATA_PHASE)
         # Line bits of each phase change (45° steps), first bit first.
-        inv, width = (_INV_8, 3) if self._bps == 3 else (_INV_4, 2)
+        inv, width = (INV_8, 3) if self._bps == 3 else (INV_4, 2)
         shifts = np.arange(width - 1, -1, -1)
         self._table = ((inv[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
 
     def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
         d = np.abs(z[:, None] - self._points[None, :])
         phases = self._allowed[np.argmin(d, axis=1)]
-        prev = np.empty_like(phases)
-        prev[0] = self._phase
-        prev[1:] = phases[:-1]
-        self._phase = int(phases[-1])
         refs: Symbols = _POINTS[phases]
-        return refs, self._table[(phases - prev) & 7].reshape(-1)
+        return refs, self._table[self._phase.changes(phases)].reshape(-1)
 
     def flush(self) -> Bits:
         return np.zeros(0, np.uint8)

@@ -17,7 +17,8 @@ What it implements (ITU-T V.29):
 How it works:
     The constellation, the training plan and the differential coder are
     plugged into the shared linear-modem transmitter and receiver
-    (``_qam_tx``, ``_qam_rx``) through a ``ModemProfile``. The point tables and
+    (``_qam_tx``, ``_qam_rx``) through a ``ModemProfile``; the phase changes
+    and their accumulation are shared with V.27ter (``_dpsk``). The point tables and
     the order of the training segments follow spandsp, the reference peer.
 """
 
@@ -27,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
+from pyfax.modem._dpsk import INV_4, INV_8, STEPS_4, STEPS_8, DifferentialPhase
 from pyfax.modem._qam_public import QamReceiverBase, QamTransmitterBase
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
@@ -47,10 +49,8 @@ V29_RATES_BPS = (9600, 7200, 4800)
 _POINTS = np.array(
     [3, 1 + 1j, 3j, -1 + 1j, -3, -1 - 1j, -3j, 1 - 1j,
      5, 3 + 3j, 5j, -3 + 3j, -5, -3 - 3j, -5j, 3 - 3j], dtype=np.complex128)
-# Phase change, in 45° steps, for the tribit Q2Q3Q4 (Table 1/V.29) ...
-_STEPS_8 = np.array([1, 0, 2, 3, 6, 7, 5, 4], dtype=np.int64)
-# ... and for the dibit at 4800 bit/s.
-_STEPS_4 = np.array([0, 2, 6, 4], dtype=np.int64)
+# Phase change, in 45° steps, for the tribit Q2Q3Q4 (Table 1/V.29) and for
+# the dibit at 4800 bit/s: _dpsk.
 
 # Segment 2 (A, B) and segment 3 (C, D) points for each rate (Table 3/V.29).
 _AB = {9600: (3 - 3j, -3 + 0j), 7200: (1 - 1j, -3 + 0j), 4800: (-3j, -3 + 0j)}
@@ -91,10 +91,10 @@ def _symbol_fields(rate: int, groups: Bits) -> tuple[Bits, NDArray[np.int64]]:
     """Amplitude bits and phase steps of bit groups (one row per symbol)."""
     g = groups.astype(np.int64)
     if rate == 9600:
-        return groups[:, 0], _STEPS_8[4 * g[:, 1] + 2 * g[:, 2] + g[:, 3]]
+        return groups[:, 0], STEPS_8[4 * g[:, 1] + 2 * g[:, 2] + g[:, 3]]
     if rate == 7200:
-        return np.zeros(len(g), np.uint8), _STEPS_8[4 * g[:, 0] + 2 * g[:, 1] + g[:, 2]]
-    return np.zeros(len(g), np.uint8), _STEPS_4[2 * g[:, 0] + g[:, 1]]
+        return np.zeros(len(g), np.uint8), STEPS_8[4 * g[:, 0] + 2 * g[:, 1] + g[:, 2]]
+    return np.zeros(len(g), np.uint8), STEPS_4[2 * g[:, 0] + g[:, 1]]
 
 
 class _V29Encoder:
@@ -103,26 +103,13 @@ class _V29Encoder:
     def __init__(self, rate: int) -> None:
         self._rate = rate
         self._bps = rate // 2400
-        self._phase = 0
+        self._phase = DifferentialPhase(0)
 
     def encode(self, line_bits: Bits) -> Symbols:
         groups = np.asarray(line_bits, np.uint8).reshape(-1, self._bps)
         amp, steps = _symbol_fields(self._rate, groups)
-        phases = (self._phase + np.cumsum(steps)) % 8
-        if len(phases):
-            self._phase = int(phases[-1])
-        out: Symbols = _POINTS[8 * amp.astype(np.int64) + phases]
+        out: Symbols = _POINTS[8 * amp.astype(np.int64) + self._phase.accumulate(steps)]
         return out
-
-
-def _inverse_steps(steps: NDArray[np.int64]) -> NDArray[np.int64]:
-    inv = np.zeros(8, np.int64)
-    inv[steps] = np.arange(len(steps))
-    return inv
-
-
-_INV_8 = _inverse_steps(_STEPS_8)
-_INV_4 = _inverse_steps(_STEPS_4)
 
 
 def _bit_table(rate: int) -> NDArray[np.uint8]:
@@ -132,10 +119,10 @@ def _bit_table(rate: int) -> NDArray[np.uint8]:
     for amp in (0, 1):
         for step in range(8):
             if rate == 4800:
-                code = int(_INV_4[step])
+                code = int(INV_4[step])
                 bits = [code >> 1, code & 1]
             else:
-                code = int(_INV_8[step])
+                code = int(INV_8[step])
                 bits = [code >> 2, (code >> 1) & 1, code & 1]
                 if rate == 9600:
                     bits = [amp, *bits]
@@ -155,17 +142,12 @@ class _V29Decider:
             self._index = np.array([0, 2, 4, 6])
         self._points = _POINTS[self._index]
         self._table = _bit_table(rate)
-        self._phase = 0
+        self._phase = DifferentialPhase(0)
 
     def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
         d = np.abs(z[:, None] - self._points[None, :])
         idx = self._index[np.argmin(d, axis=1)]
-        phases = idx & 7
-        prev = np.empty_like(phases)
-        prev[0] = self._phase
-        prev[1:] = phases[:-1]
-        self._phase = int(phases[-1])
-        code = (idx & 8) | ((phases - prev) & 7)
+        code = (idx & 8) | self._phase.changes(idx & 7)
         refs: Symbols = _POINTS[idx]
         return refs, self._table[code].reshape(-1)
 
