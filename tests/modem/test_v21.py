@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from modem_peer_util import transmit
 from numpy.typing import NDArray
 from peers.spandsp_modems import SpandspRx, SpandspTx
 
@@ -23,13 +24,7 @@ TAIL = np.zeros(800, np.int16)
 
 
 def pyfax_tx(bits: NDArray[np.uint8], *, block: int = 160, **kw: float) -> Audio:
-    tx = V21Transmitter(**kw)  # type: ignore[arg-type]
-    tx.put_bits(bits)
-    tx.end_of_data()
-    out = []
-    while not tx.done:
-        out.append(tx.tx(block))
-    return np.concatenate(out)
+    return transmit(V21Transmitter(**kw), bits, block=block)  # type: ignore[arg-type]
 
 
 def pyfax_rx(audio: Audio, *, block: int | None = None,

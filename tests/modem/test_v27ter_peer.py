@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
+import modem_peer_util as peer
 import pytest
-from modem_peer_util import (
-    PeerModem,
-    check_both_receive,
-    check_pyfax_to_spandsp,
-    check_spandsp_tep,
-    check_spandsp_to_pyfax,
-    pyfax_tep_burst,
-)
 
 from pyfax.modem.v27ter import V27terReceiver, V27terTransmitter
 
-MODEM = PeerModem("v27ter", V27terTransmitter, V27terReceiver)
+MODEM = peer.PeerModem("v27ter", V27terTransmitter, V27terReceiver)
 
 
 @pytest.mark.peer
 @pytest.mark.parametrize("rate", [4800, 2400])
 def test_pyfax_to_spandsp(rate: int) -> None:
-    check_pyfax_to_spandsp(MODEM, rate)
+    peer.check_pyfax_to_spandsp(MODEM, rate)
 
 
 @pytest.mark.peer
 @pytest.mark.parametrize("rate", [4800, 2400])
 def test_spandsp_to_pyfax(rate: int) -> None:
-    check_spandsp_to_pyfax(MODEM, rate)
+    peer.check_spandsp_to_pyfax(MODEM, rate)
 
 
 @pytest.mark.peer
 @pytest.mark.parametrize("rate", [4800, 2400])
 def test_spandsp_with_talker_echo_protection_tone(rate: int) -> None:
-    check_spandsp_tep(MODEM, rate)
+    peer.check_spandsp_tep(MODEM, rate)
 
 
 @pytest.mark.peer
 @pytest.mark.parametrize("rate", [4800, 2400])
 def test_pyfax_talker_echo_protection_tone_both_receivers(rate: int) -> None:
-    audio, bits = pyfax_tep_burst(MODEM, rate)  # 200 ms of 1800 Hz carrier first
-    check_both_receive(MODEM, rate, audio, bits)
+    audio, bits = peer.pyfax_tep_burst(MODEM, rate)  # 200 ms of 1800 Hz carrier first
+    peer.check_both_receive(MODEM, rate, audio, bits)
