@@ -58,3 +58,7 @@ def test_spandsp_answers_our_eor_with_err() -> None:
     assert any("rx ERR" in ln for ln in trace), trace
     assert r.code is ResultCode.ECM_FAILED and r.bit_rate == 7200, r
     assert theirs.done
+    # progress counts every FCD octet sent for the page, retransmissions included
+    prog = ours.progress
+    assert prog.bytes_total is not None and prog.bytes_total <= 256  # one frame
+    assert (prog.page, prog.pages, prog.bytes_sent) == (1, 1, 8 * prog.bytes_total)

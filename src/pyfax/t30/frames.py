@@ -307,6 +307,26 @@ def _decode_ctc(fif: bytes) -> Ctc:
     return Ctc(params.modem_rate)
 
 
+def _runs(numbers: frozenset[int]) -> str:
+    """Frame numbers with runs of 3 or more written as ``first-last``.
+
+    >>> _runs(frozenset({0, 1, 2, 3, 7, 9, 10}))
+    '0-3, 7, 9, 10'
+    """
+    out: list[str] = []
+    run: list[int] = []
+    for n in [*sorted(numbers), -2]:
+        if run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if len(run) >= 3:
+            out.append(f"{run[0]}-{run[-1]}")
+        else:
+            out.extend(str(r) for r in run)
+        run = [n]
+    return ", ".join(out)
+
+
 def describe(frame: Frame) -> str:
     """A readable one-line rendering of a frame, fields decoded.
 
@@ -319,7 +339,7 @@ def describe(frame: Frame) -> str:
         if name == "fcf":
             continue
         if name == "bitmap":
-            parts.append(f"missing={sorted(frame.missing())}")  # type: ignore[union-attr]
+            parts.append(f"missing=[{_runs(frame.missing())}]")  # type: ignore[union-attr]
         elif isinstance(value, bytes):
             parts.append(f"{name}=<{len(value)} octets>")
         elif isinstance(value, FCF):
