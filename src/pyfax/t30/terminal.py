@@ -11,6 +11,10 @@ queue produces the block to send. Time is the count of samples, so a call
 runs as fast as the CPU allows and its line time is exact. While we transmit
 we do not listen (the line is half duplex).
 
+Between steps, :attr:`Terminal.progress` gives a :class:`TerminalProgress`
+snapshot (phase, page n of N, octets of the page sent, bit rate, ECM, line
+time) for progress displays, and :attr:`Terminal.state` the T.30 state.
+
 This is the only module of :mod:`pyfax.t30` that imports :mod:`pyfax.modem`.
 """
 
