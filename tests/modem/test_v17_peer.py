@@ -8,7 +8,6 @@ silence in front and 100 ms behind, as a line would (the noise covers them).
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable
 from functools import cache
 
@@ -45,13 +44,7 @@ def _ours(rate: int, short: bool = False) -> Audio:
 
 @cache
 def _theirs(rate: int, short: bool = False) -> Audio:
-    sp = SpandspTx("v17", rate, _bits(rate))
-    if short:
-        lib = sp._lib
-        lib.v17_tx_restart.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
-                                       ctypes.c_int]
-        lib.v17_tx_restart(sp._s, rate, 0, 1)
-    return sp.run()
+    return SpandspTx("v17", rate, _bits(rate), short_train=short).run()
 
 
 def _receive(rate: int, audio: Audio) -> tuple[NDArray[np.uint8], list[ModemStatus]]:

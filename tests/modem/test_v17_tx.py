@@ -3,7 +3,6 @@ level, tail, errors, spandsp's timing, and spandsp's receiver."""
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 from fractions import Fraction
 
@@ -127,11 +126,7 @@ def test_spandsp_accepts_pyfax_short_train_after_long(rate: int) -> None:
 def test_pyfax_short_train_matches_spandsp_short_train_waveform() -> None:
     """Same symbols, same timing: the two short trains correlate almost perfectly."""
     bits = np.ones(600, np.uint8)
-    sp = SpandspTx("v17", 14400, bits)
-    lib = sp._lib
-    lib.v17_tx_restart.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
-    lib.v17_tx_restart(sp._s, 14400, 0, 1)
-    theirs = sp.run().astype(float)[:1700]
+    theirs = SpandspTx("v17", 14400, bits, short_train=True).run().astype(float)[:1700]
     ours = _burst(14400, bits, short=True, level_dbm0=-14.0).astype(float)[:1700]
     corr = np.dot(theirs, ours) / np.sqrt(np.dot(theirs, theirs) * np.dot(ours, ours))
     assert corr > 0.98
@@ -151,11 +146,7 @@ def test_tail_is_ones_then_48_silent_symbols() -> None:
 def test_timing_phase_is_spandsps(phase: Fraction, ok: bool) -> None:
     """The spec's timing phase is what makes the short train match spandsp's."""
     bits = np.ones(600, np.uint8)
-    sp = SpandspTx("v17", 14400, bits)
-    lib = sp._lib
-    lib.v17_tx_restart.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
-    lib.v17_tx_restart(sp._s, 14400, 0, 1)
-    theirs = sp.run().astype(float)[:1700]
+    theirs = SpandspTx("v17", 14400, bits, short_train=True).run().astype(float)[:1700]
     profile = v17_profile(14400, short=True)
     assert profile.spec.tx_timing_symbols == Fraction(-13, 20)
     profile = dataclasses.replace(profile, spec=dataclasses.replace(

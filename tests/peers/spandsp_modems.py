@@ -44,6 +44,8 @@ def _lib() -> ctypes.CDLL:
             getattr(lib, f"{m}_tx").argtypes = [c_void_p, POINTER(c_int16), c_int]
             getattr(lib, f"{m}_tx_power").argtypes = [c_void_p, c_float]
             getattr(lib, f"{m}_tx_free").argtypes = [c_void_p]
+            if m == "v17":
+                lib.v17_tx_restart.argtypes = [c_void_p, c_int, c_int, c_int]
             getattr(lib, f"{m}_rx_init").restype = c_void_p
             getattr(lib, f"{m}_rx_init").argtypes = [c_void_p, c_int, PUT_BIT, c_void_p]
             getattr(lib, f"{m}_rx").argtypes = [c_void_p, POINTER(c_int16), c_int]
@@ -69,10 +71,15 @@ def _v21_spec(lib: ctypes.CDLL) -> ctypes._Pointer[FskSpec]:
 
 
 class SpandspTx:
-    """A spandsp transmitter that sends ``bits`` and then ends its data."""
+    """A spandsp transmitter that sends ``bits`` and then ends its data.
+
+    ``short_train`` (V.17 only) restarts it for the short training of a
+    burst that follows a long one (``v17_tx_restart``).
+    """
 
     def __init__(self, modem: str, bit_rate: int, bits: NDArray[np.uint8] | list[int],
-                 *, tep: bool = False, level_dbm0: float | None = None) -> None:
+                 *, tep: bool = False, level_dbm0: float | None = None,
+                 short_train: bool = False) -> None:
         self._lib = _lib()
         self.modem = modem
         self._bits = [int(b) for b in bits]
@@ -88,6 +95,10 @@ class SpandspTx:
             self._prefix = modem
         if not self._s:
             raise ValueError(f"spandsp refused {modem} at {bit_rate} bit/s")
+        if short_train:
+            if modem != "v17":
+                raise ValueError(f"spandsp has no short train for {modem}")
+            self._lib.v17_tx_restart(self._s, bit_rate, int(tep), 1)
         if level_dbm0 is not None:
             getattr(self._lib, f"{self._prefix}_tx_power")(self._s, level_dbm0)
 
