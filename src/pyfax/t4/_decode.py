@@ -30,6 +30,7 @@ an EOL (MH/MR), and ``max_rows`` caps the page length on top of that.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -81,12 +82,11 @@ class _Page:
     def changes(self) -> Changes:
         if self.whole is not None:
             return self.whole
-        counts = np.array([len(r) for r in self.rows], np.int64)
+        counts = np.fromiter(map(len, self.rows), np.int64, count=len(self.rows))
         offsets = np.zeros(counts.size + 1, np.int64)
         np.cumsum(counts, out=offsets[1:])
-        if not self.rows:
-            return Changes(np.zeros(0, np.int64), offsets, self.width_px)
-        flat = np.concatenate([np.asarray(r, np.int64) for r in self.rows])
+        rows = (r if isinstance(r, list) else r.tolist() for r in self.rows)
+        flat = np.fromiter(chain.from_iterable(rows), np.int64, count=int(offsets[-1]))
         return Changes(flat, offsets, self.width_px)
 
 

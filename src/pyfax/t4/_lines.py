@@ -101,23 +101,25 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
     ``ref`` is :func:`with_sentinels` of the reference line's changes.
     Returns (changes, next offset). A run of n V0 codes (n one bits) copies
     the next n changing elements of the reference line in one step.
+
+    ``i`` is always b1's index in ``ref``, and its parity is a0's colour
+    (even: white, so b1 turns the reference line black). Each mode moves it
+    by what that mode implies (T.4 clause 4.2.1.3.1), so only horizontal
+    mode searches: after V0 or VLn b1 is the next element (or, after VLn,
+    the one before, when that lies right of the new a0); after VRn it is the
+    first element of the other parity right of a0; after pass mode it is
+    two elements on. This is the one long function of the codec: it runs
+    once per code word, and calls cost more than the loop body.
     """
     changes: list[int] = []
     append = changes.append
-    modes, leading_ones = MODES, LEADING_ONES
-    white, black = WHITE_RUNS, BLACK_RUNS
+    modes, leading_ones, v0_entry = MODES, LEADING_ONES, _V0_ENTRY
     n_real = len(ref) - _SENTINEL_COUNT
-    a0, colour, i = -1, 0, 0
+    a0, i = -1, 0  # ref[0] >= 0 > a0, and its parity is white's
     while True:
-        if i and ref[i - 1] > a0:
-            i -= 1
-        while ref[i] <= a0:
-            i += 1
-        if (i & 1) != colour:
-            i += 1
         w = win[p]
         e = modes[w]
-        while e == _V0_ENTRY:  # a1 = b1, n times over; b1 stays ref[i] after
+        while e == v0_entry:  # a1 = b1, n times over
             n = leading_ones[w]
             if n > n_real - i:
                 changes += ref[i:n_real]  # then a1 reaches the width: end of line
@@ -126,28 +128,39 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
             p += n
             i += n
             a0 = ref[i - 1]
-            colour ^= n & 1
             w = win[p]
             e = modes[w]
         if e < 0:
             raise LineError("invalid or unsupported mode code", p)
         p += e & 15
         mode = e >> 4
-        if mode < 7:  # vertical: a1 = b1 + (mode - 3)
+        if mode < 3:  # VLn: a1 = b1 - n, right of a0
             a1 = ref[i] + mode - 3
-            if a1 <= a0 or a1 > width_px:
-                raise LineError("vertical mode outside the line", p)
-            if a1 == width_px:
-                return changes, p
+            if a1 <= a0:
+                raise LineError("vertical mode left of a0", p)
             append(a1)
             a0 = a1
-            colour ^= 1
+            if i and ref[i - 1] > a1:
+                i -= 1
+            else:
+                i += 1
+        elif mode < 7:  # VRn: a1 = b1 + n, at most the width
+            a0 = ref[i] + mode - 3
+            if a0 >= width_px:
+                if a0 > width_px:
+                    raise LineError("vertical mode past the end of the line", p)
+                return changes, p
+            append(a0)
+            i += 1
+            while ref[i] <= a0:
+                i += 2
         elif mode == 7:  # pass: a0 moves under b2
             a0 = ref[i + 1]
             if a0 >= width_px:
                 raise LineError("pass mode past the end of the line", p)
+            i += 2
         else:  # horizontal: two runs, a0a1 then a1a2; most are one terminating code
-            first, second = (black, white) if colour else (white, black)
+            first, second = (BLACK_RUNS, WHITE_RUNS) if i & 1 else (WHITE_RUNS, BLACK_RUNS)
             e = first[win[p]]
             if 0 <= e < _TERMINATING_END:
                 run1 = e >> 4
@@ -171,3 +184,8 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
             if a2 >= width_px:
                 return changes, p
             a0 = a2
+            parity = i & 1
+            while ref[i] <= a2:
+                i += 1
+            if (i & 1) != parity:
+                i += 1
