@@ -123,3 +123,18 @@ def test_coding_in_bands_changes_nothing(
     finally:
         encoder.BAND_RUNS, encoder.WHOLE_PAGE_RUNS = saved
     assert banded == whole
+
+
+@pytest.mark.parametrize("width", [1728, 9000])
+def test_mh_rows_starting_black_open_with_white_0(width: int) -> None:
+    """A row that starts black is white 0 then its black run (T.4 clause 4.1.1),
+    also where that black run's code (past 7680 pixels: 61 bits) leaves no
+    room for white 0 in the same 64-bit word."""
+    page = np.zeros((3, width), bool)
+    page[0, : width - 5] = True
+    page[1, 0] = True
+    page[2, :] = True
+    data = t4.encode(page, "MH")
+    assert np.array_equal(t4.decode(data, width, "MH"), page)
+    first_bits = format(int.from_bytes(data[:3], "big"), "024b")
+    assert first_bits[:20] == "000000000001" + "00110101"  # EOL, white 0

@@ -29,7 +29,7 @@ from pyfax.t4._changes import (
 )
 from pyfax.t4._layout import BitWriter, EolFormat, put_eofb, put_eol_rows, put_rtc
 from pyfax.t4._mr2d import mode_words
-from pyfax.t4._runcodes import MAX_WIDTH_PX, code_runs, run_code_words
+from pyfax.t4._runcodes import MAX_WIDTH_PX, code_runs, max_run_bits, run_code_words
 from pyfax.t4._types import BitOrder, Page, Scheme
 from pyfax.t4._words import Bits, Codes, Ints, RowWords, segment_index
 
@@ -158,18 +158,21 @@ def encode_page(
     if not isinstance(min_bits_per_line, int) or min_bits_per_line < 0:
         raise T4EncodeError(f"min_bits_per_line must be an integer >= 0, not {min_bits_per_line!r}")
     flips = page_flips(page)
-    if scheme is Scheme.MH:
-        mark_row_starts(flips)
     width = page.shape[1]
+    # A row that starts black takes white 0 (8 bits) in its first word.
+    whole_rows = scheme is Scheme.MH and max_run_bits(width) <= 64 - 8
+    if whole_rows:
+        mark_row_starts(flips)
     writer = BitWriter()
     fmt = EolFormat(scheme is Scheme.MR, byte_align_eol, min_bits_per_line)
     since: int | None = None
     for r0, r1 in _bands(flips):
-        if scheme is Scheme.MH:
+        if whole_rows:
             band = page_run_words(page[r0:r1], flips[r0:r1])
             words = band.value, band.n_bits, np.cumsum(band.counts) - band.counts
-        else:
-            words = _band_words(flips, r0, r1, width, None if scheme is Scheme.MMR else k)
+        else:  # MH as MR with every line 1-D
+            one_d_every = 1 if scheme is Scheme.MH else k
+            words = _band_words(flips, r0, r1, width, None if scheme is Scheme.MMR else one_d_every)
         if scheme is Scheme.MMR:
             writer.put(words[0], words[1])
         else:

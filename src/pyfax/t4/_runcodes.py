@@ -70,14 +70,39 @@ def code_runs(
     return np.take(value.reshape(-1), index), np.take(n_bits.reshape(-1), index)
 
 
+def max_run_bits(width_px: int) -> int:
+    """The longest code word of a run up to ``width_px``.
+
+    >>> max_run_bits(1728)  # black make-up 1728 and terminating 63
+    25
+    """
+    return int(run_codes(width_px)[1].max())
+
+
+@lru_cache(maxsize=16)
+def _joined_codes(width_px: int) -> NDArray[np.uint64] | None:
+    """``value << 8 | n_bits`` for runs 0..width_px, [colour, run], when values fit."""
+    value, n_bits = run_codes(width_px)
+    if int(n_bits.max()) > 56:
+        return None
+    return (value << np.uint64(8)) | n_bits.astype(np.uint64)
+
+
 def run_code_words(
     width_px: int, index: NDArray[np.intp]
 ) -> tuple[NDArray[np.uint64], NDArray[np.uint8]]:
     """The code words of runs given as ``colour * (width_px + 1) + run``.
 
+    One gather from a joined table and a split is cheaper than two gathers.
+
     >>> value, bits = run_code_words(1728, np.array([2, 1729 + 3]))
     >>> value.tolist(), bits.tolist()  # white 2 = 0111, black 3 = 10
     ([7, 2], [4, 2])
     """
-    value, n_bits = run_codes(width_px)
-    return np.take(value.reshape(-1), index), np.take(n_bits.reshape(-1), index)
+    joined = _joined_codes(width_px)
+    if joined is None:
+        value, n_bits = run_codes(width_px)
+        return np.take(value.reshape(-1), index), np.take(n_bits.reshape(-1), index)
+    entry = np.take(joined.reshape(-1), index)
+    n_bits = entry.astype(np.uint8)
+    return np.right_shift(entry, np.uint64(8), out=entry), n_bits
