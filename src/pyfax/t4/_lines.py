@@ -19,7 +19,6 @@ from pyfax.errors import T4Error
 from pyfax.t4._tables import BLACK_RUNS, MODES, WHITE_RUNS, WINDOW_BITS, Mode
 
 _SENTINEL_COUNT = 3
-_V0_ENTRY = int(Mode.V0) << 4 | 1
 _TERMINATING_END = 64 << 4  # table entries below this are terminating codes
 
 
@@ -35,6 +34,12 @@ def _leading_ones_table() -> list[int]:
 
 
 LEADING_ONES = _leading_ones_table()
+_V0 = int(Mode.V0)
+_NOT_A_MODE = int(Mode.HORIZONTAL) + 1
+_MODE_OF = [e >> 4 if e >= 0 else _NOT_A_MODE for e in MODES]
+"""Mode of the code word at the start of each window (invalid codes, EOL: 9)."""
+_BITS_OF = [e & 15 if e >= 0 else 0 for e in MODES]
+"""Length of that code word (0 where there is none)."""
 Window = Sequence[int]
 
 
@@ -113,13 +118,13 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
     """
     changes: list[int] = []
     append = changes.append
-    modes, leading_ones, v0_entry = MODES, LEADING_ONES, _V0_ENTRY
+    mode_of, bits_of, leading_ones, v0 = _MODE_OF, _BITS_OF, LEADING_ONES, _V0
     n_real = len(ref) - _SENTINEL_COUNT
     a0, i = -1, 0  # ref[0] >= 0 > a0, and its parity is white's
     while True:
         w = win[p]
-        e = modes[w]
-        while e == v0_entry:  # a1 = b1, n times over
+        mode = mode_of[w]
+        while mode == v0:  # a1 = b1, n times over
             n = leading_ones[w]
             if n > n_real - i:
                 changes += ref[i:n_real]  # then a1 reaches the width: end of line
@@ -129,11 +134,8 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
             i += n
             a0 = ref[i - 1]
             w = win[p]
-            e = modes[w]
-        if e < 0:
-            raise LineError("invalid or unsupported mode code", p)
-        p += e & 15
-        mode = e >> 4
+            mode = mode_of[w]
+        p += bits_of[w]
         if mode < 3:  # VLn: a1 = b1 - n, right of a0
             a1 = ref[i] + mode - 3
             if a1 <= a0:
@@ -159,6 +161,8 @@ def decode_2d(win: Window, p: int, width_px: int, ref: list[int]) -> tuple[list[
             if a0 >= width_px:
                 raise LineError("pass mode past the end of the line", p)
             i += 2
+        elif mode == _NOT_A_MODE:
+            raise LineError("invalid or unsupported mode code", p)
         else:  # horizontal: two runs, a0a1 then a1a2; most are one terminating code
             first, second = (BLACK_RUNS, WHITE_RUNS) if i & 1 else (WHITE_RUNS, BLACK_RUNS)
             e = first[win[p]]
