@@ -17,7 +17,7 @@ import numpy as np
 from pyfax.billing import Ledger
 from pyfax.delivery._pages import StoredPage
 from pyfax.lines.base import CallProgress
-from pyfax.t30 import CallResult, ResultCode
+from pyfax.t30 import CallResult, Resolution, ResultCode
 
 
 @dataclass
@@ -103,7 +103,7 @@ def pages(n: int = 2) -> list[StoredPage]:
     for i in range(n):
         img = np.zeros((40, 1728), dtype=np.bool_)
         img[5 + i, 100:200] = True
-        out.append(StoredPage(img, (204, 196)))
+        out.append(StoredPage(img, Resolution.FINE))
     return out
 
 

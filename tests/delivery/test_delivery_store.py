@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pyfax.compose import Resolution
 from pyfax.delivery import JobState, JobStore, RetryPolicy
 from pyfax.delivery._pages import StoredPage, as_stored, pack_page, unpack_page
 from pyfax.delivery.report import AttemptRecord
@@ -85,13 +86,20 @@ def test_pages_round_trip_exactly(tmp_path: Path) -> None:
     rng = np.random.default_rng(7)
     image = rng.random((123, 1728)) < 0.1
     page = as_stored(image)
-    assert page.resolution == (204, 196)
+    assert page.resolution is Resolution.FINE
     back = unpack_page(pack_page(page))
-    assert np.array_equal(back.image, image) and back.resolution == (204, 196)
+    assert np.array_equal(back.image, image) and back.resolution is Resolution.FINE
+    fine_blob = pack_page(StoredPage(image[:, :1728], Resolution.SUPERFINE))
+    assert unpack_page(fine_blob).resolution is Resolution.SUPERFINE
+    bad_dpi = fine_blob[:8] + np.array([200, 100], dtype="<u4").tobytes() + fine_blob[16:]
+    with pytest.raises(DeliveryError, match="no fax resolution"):
+        unpack_page(bad_dpi)
     with pytest.raises(DeliveryError):
         unpack_page(b"abc")
     with pytest.raises(DeliveryError):
         as_stored(np.zeros((3, 3), dtype=np.uint8))
+    with pytest.raises(DeliveryError, match="must be a Resolution"):
+        as_stored(StoredPage(image, (204, 196)))  # type: ignore[arg-type]
 
 
 def test_retry_policy_schedule() -> None:

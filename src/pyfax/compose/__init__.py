@@ -26,7 +26,6 @@ from pyfax.compose._detect import Kind, detect
 from pyfax.compose._document import Document, Page, Plan
 from pyfax.compose._geometry import (
     Paper,
-    Resolution,
     page_height_px,
     page_width_px,
     paper_for_locale,
@@ -35,6 +34,7 @@ from pyfax.compose._header import HeaderLine
 from pyfax.compose._images import DEFAULT_MAX_PIXELS
 from pyfax.compose._source import RenderOptions
 from pyfax.errors import EmptyMessage
+from pyfax.t4.geometry import Resolution
 
 __all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_PAGE_LIMIT", "Attachment", "AttachmentLike",
            "BodyFormat", "Document", "Halftone", "HeaderLine", "Kind", "Limits", "Page", "Paper",

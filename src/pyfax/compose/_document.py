@@ -20,9 +20,10 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from pyfax.compose._arena import PageArena
-from pyfax.compose._geometry import Frame, Paper, Resolution
+from pyfax.compose._geometry import Frame, Paper
 from pyfax.compose._header import HeaderLine, HeaderPainter
 from pyfax.compose._source import RenderOptions, Source
+from pyfax.t4.geometry import Resolution
 
 
 @dataclass(frozen=True, eq=False)

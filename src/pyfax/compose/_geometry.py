@@ -1,12 +1,10 @@
-"""Fax page geometry: resolutions, paper sizes and their pixel dimensions.
+"""Fax page geometry: paper sizes and their pixel dimensions at a resolution.
 
-ITU-T T.4 (07/2003) §2.1-2.2 fixes the scan line of a Group 3 page: 1728
-picture elements over 215 mm for ISO A4 at 8 pels/mm (nominally 204 dpi),
-2048 over 255 mm for B4 and 2432 over 303 mm for A3. The inch-based
-resolutions of Annex/§2.2 (300 and 400 pels/25.4 mm) keep the same physical
-widths: 2592/3072/3648 elements at 300 dpi and 3456/4096/4864 at 400 dpi.
-The vertical resolutions are 3.85, 7.7 and 15.4 lines/mm (nominally 98, 196
-and 391 dpi), or 300/400 lines per inch.
+The resolutions and the T.4 §2.2 scan-line widths (A4 215 mm, B4 255 mm,
+A3 303 mm) are :class:`pyfax.t4.geometry.Resolution` and
+:class:`~pyfax.t4.geometry.PaperWidth`, shared with :mod:`pyfax.t30`; this
+module adds the paper sizes in millimetres, which scan line each is sent on,
+and the page frame in pixels and points.
 
 US Letter (215.9 x 279.4 mm) is sent on the A4 scan line (T.4 §2.2 note):
 the page is as wide as A4 and as long as Letter. Page lengths here are the
@@ -19,47 +17,10 @@ import enum
 import re
 from dataclasses import dataclass
 
+from pyfax.t4.geometry import PaperWidth, Resolution
+
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
-
-
-class Resolution(enum.Enum):
-    """A fax resolution, as negotiated in T.30 (DIS/DCS bits), in nominal dpi."""
-
-    STANDARD = (204, 98)
-    FINE = (204, 196)
-    SUPERFINE = (204, 391)
-    R300 = (300, 300)
-    R400 = (400, 400)
-
-    @property
-    def x_dpi(self) -> int:
-        """Horizontal resolution in dots per inch (nominal)."""
-        return self.value[0]
-
-    @property
-    def y_dpi(self) -> int:
-        """Vertical resolution in lines per inch (nominal)."""
-        return self.value[1]
-
-    @classmethod
-    def parse(cls, value: Resolution | str) -> Resolution:
-        """Accept a member or a name such as ``"fine"``, ``"r300"`` or ``"300x300"``.
-
-        >>> Resolution.parse("fine").y_dpi
-        196
-        """
-        if isinstance(value, Resolution):
-            return value
-        key = str(value).strip().upper().replace("-", "")
-        aliases = {"300X300": "R300", "300": "R300", "400X400": "R400", "400": "R400",
-                   "NORMAL": "STANDARD", "ULTRAFINE": "SUPERFINE"}
-        key = aliases.get(key, key)
-        try:
-            return cls[key]
-        except KeyError:
-            names = ", ".join(m.name.lower() for m in cls)
-            raise ValueError(f"unknown resolution {value!r} (use one of {names})") from None
 
 
 class Paper(enum.Enum):
@@ -81,9 +42,13 @@ class Paper(enum.Enum):
         return self.value[2]
 
     @property
-    def scan_class(self) -> str:
-        """Which T.4 scan-line width the paper is sent on."""
-        return self.value[3]
+    def scan_width(self) -> PaperWidth:
+        """Which T.4 scan-line width the paper is sent on.
+
+        >>> Paper.LETTER.scan_width
+        <PaperWidth.A4: 1728>
+        """
+        return PaperWidth[self.value[3].upper()]
 
     @classmethod
     def parse(cls, value: Paper | str) -> Paper:
@@ -101,16 +66,6 @@ class Paper(enum.Enum):
             raise ValueError(f"unknown paper {value!r} (use one of {names})") from None
 
 
-# T.4 §2.2: picture elements per scan line, by horizontal dpi and scan-line class.
-_SCAN_LINE_PX: dict[int, dict[str, int]] = {
-    204: {"a4": 1728, "b4": 2048, "a3": 2432},
-    300: {"a4": 2592, "b4": 3072, "a3": 3648},
-    400: {"a4": 3456, "b4": 4096, "a3": 4864},
-}
-
-# T.4 §2.2: physical scan-line length in millimetres, by scan-line class.
-SCAN_WIDTH_MM = {"a4": 215.0, "b4": 255.0, "a3": 303.0}
-
 # Regions (ISO 3166) where US Letter is the usual paper.
 _LETTER_REGIONS = frozenset({"US", "CA", "MX", "PR", "PH", "CL", "CO", "CR", "GT", "PA",
                              "DO", "VE", "SV", "NI", "HN", "BZ"})
@@ -122,7 +77,7 @@ def page_width_px(paper: Paper, resolution: Resolution) -> int:
     >>> page_width_px(Paper.LETTER, Resolution.FINE)
     1728
     """
-    return _SCAN_LINE_PX[resolution.x_dpi][paper.scan_class]
+    return paper.scan_width.width_px(resolution.x_dpi)
 
 
 def page_height_px(paper: Paper, resolution: Resolution) -> int:

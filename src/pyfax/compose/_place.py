@@ -42,7 +42,8 @@ def fit(w_in: float, h_in: float, box_w_in: float, box_h_in: float, frame: Frame
         allow_upscale: bool = True) -> Fit:
     """Largest placement of a ``w_in`` x ``h_in`` picture in a box, rotating if it helps.
 
-    >>> from pyfax.compose._geometry import Paper, Resolution
+    >>> from pyfax.compose._geometry import Paper
+    >>> from pyfax.t4.geometry import Resolution
     >>> f = Frame.make(Paper.A4, Resolution.FINE, 0)
     >>> p = fit(11.0, 8.5, 8.0, 11.0, f)
     >>> p.rotate, p.width_px, p.height_px, round(p.scale, 3)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pyfax.compose._blocks import Block
-from pyfax.compose._geometry import MM_PER_INCH, PT_PER_INCH, SCAN_WIDTH_MM, Frame, Paper
+from pyfax.compose._geometry import MM_PER_INCH, PT_PER_INCH, Frame, Paper
 from pyfax.compose._layout import Box, LaidPage, Measurer, paginate
 from pyfax.compose._source import Bilevel, RenderOptions
 from pyfax.compose._textrender import render_items
@@ -25,7 +25,7 @@ _PT_PER_MM = PT_PER_INCH / MM_PER_INCH
 
 def text_box(paper: Paper) -> Box:
     """The text area of a page of ``paper``, in points from the scan line's top left."""
-    scan_mm = SCAN_WIDTH_MM[paper.scan_class]
+    scan_mm = paper.scan_width.width_mm
     offset_mm = max(0.0, (scan_mm - paper.width_mm) / 2)
     left = offset_mm + SIDE_MARGIN_MM
     right = min(scan_mm, offset_mm + paper.width_mm) - SIDE_MARGIN_MM

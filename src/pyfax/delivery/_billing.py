@@ -19,7 +19,7 @@ __all__ = ["call_cost", "currency", "hold", "quote_amount", "release", "settle"]
 
 def _resolution(pages: Sequence[StoredPage]) -> Resolution:
     """The tariff's resolution class of the finest page (by vertical dpi)."""
-    y_dpi = max((p.resolution[1] for p in pages), default=196)
+    y_dpi = max((p.resolution.y_dpi for p in pages), default=196)
     if y_dpi < 150:
         return Resolution.STANDARD
     return Resolution.FINE if y_dpi < 250 else Resolution.SUPERFINE

@@ -15,45 +15,35 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import DeliveryError
+from pyfax.t4.geometry import Resolution
 
 __all__ = ["StoredPage", "pack_page", "unpack_page"]
-
-FINE_DPI = (204, 196)
 
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A bilevel page (True = black) with its resolution in dots per inch."""
+    """A bilevel page (True = black) with the resolution it was drawn at."""
 
     image: NDArray[np.bool_]
-    resolution: tuple[int, int] = FINE_DPI
+    resolution: Resolution = Resolution.FINE
 
 
 def as_stored(page: Any) -> StoredPage:
-    """Accept a compose ``Page`` (``.image``, ``.resolution``) or a bool array."""
+    """Accept a compose ``Page`` (``.image``, ``.resolution``) or a bool array (fine)."""
     image = getattr(page, "image", page)
-    resolution = getattr(page, "resolution", FINE_DPI)
+    resolution = getattr(page, "resolution", Resolution.FINE)
     array = np.asarray(image)
     if array.ndim != 2 or array.dtype != np.bool_:
         raise DeliveryError(f"a page must be a 2-D bool array, not {array.dtype} {array.shape}")
-    x_dpi, y_dpi = _dpi_pair(resolution)
-    return StoredPage(array, (x_dpi, y_dpi))
-
-
-def _dpi_pair(resolution: Any) -> tuple[int, int]:
-    for names in (("x_dpi", "y_dpi"), ("x", "y")):
-        if all(hasattr(resolution, n) for n in names):
-            return int(getattr(resolution, names[0])), int(getattr(resolution, names[1]))
-    if hasattr(resolution, "value") and isinstance(resolution.value, tuple):
-        return int(resolution.value[0]), int(resolution.value[1])
-    x, y = resolution
-    return int(x), int(y)
+    if not isinstance(resolution, Resolution):
+        raise DeliveryError(f"a page's resolution must be a Resolution, not {resolution!r}")
+    return StoredPage(array, resolution)
 
 
 def pack_page(page: StoredPage) -> bytes:
     """Serialise a page to bytes (header: height, width, x dpi, y dpi)."""
     height, width = page.image.shape
-    header = np.array([height, width, *page.resolution], dtype="<u4").tobytes()
+    header = np.array([height, width, *page.resolution.value], dtype="<u4").tobytes()
     return header + zlib.compress(np.packbits(page.image, axis=None).tobytes(), 6)
 
 
@@ -66,4 +56,8 @@ def unpack_page(blob: bytes) -> StoredPage:
         raise DeliveryError(f"stored page is implausibly large: {width}x{height}")
     bits = np.frombuffer(zlib.decompress(blob[16:]), dtype=np.uint8)
     image = np.unpackbits(bits, count=height * width).astype(np.bool_).reshape(height, width)
-    return StoredPage(image, (x_dpi, y_dpi))
+    try:
+        resolution = Resolution((x_dpi, y_dpi))
+    except ValueError:
+        raise DeliveryError(f"stored page has no fax resolution: {x_dpi}x{y_dpi} dpi") from None
+    return StoredPage(image, resolution)

@@ -6,16 +6,9 @@ the T.4 codec behind the block interface ``out = term.step(inp)``. Every
 call ends with a :class:`CallResult` whose :class:`ResultCode` says why.
 """
 
+from pyfax.t4.geometry import PaperWidth, Resolution
 from pyfax.t30._pages import TxPage
-from pyfax.t30.params import (
-    FALLBACK_SEQUENCE,
-    Compression,
-    Modem,
-    ModemRate,
-    PaperWidth,
-    Resolution,
-    Timer,
-)
+from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem, ModemRate, Timer
 from pyfax.t30.result import CallResult, ResultCode
 from pyfax.t30.session import Session, Settings
 from pyfax.t30.states import Phase, State

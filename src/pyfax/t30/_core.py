@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import FrameDecodeError
+from pyfax.t4.geometry import Resolution
 from pyfax.t30._pages import TxPage, as_tx_page
 from pyfax.t30.events import (
     Action,
@@ -49,7 +50,7 @@ from pyfax.t30.frames import (
     describe,
     encode_frame,
 )
-from pyfax.t30.params import Resolution, Timer
+from pyfax.t30.params import Timer
 from pyfax.t30.result import CallResult, ResultCode
 from pyfax.t30.settings import Command, Progress, Settings
 from pyfax.t30.states import IGNORED, TRANSITIONS, Input, Key, Phase, State

@@ -17,8 +17,9 @@ from numpy.typing import NDArray
 
 from pyfax import t4
 from pyfax.errors import T4Error, T30Error
+from pyfax.t4.geometry import PaperWidth, Resolution
 from pyfax.t30.dis import DcsParams
-from pyfax.t30.params import Compression, PaperWidth, Resolution
+from pyfax.t30.params import Compression
 
 __all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_resolution", "as_tx_page",
            "decode_page", "ecm_blocks", "encode_page", "fit_page"]

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
+from pyfax.t4.geometry import PaperWidth
 from pyfax.t30._core import Core
 from pyfax.t30._pages import decode_page
 from pyfax.t30.dis import Capabilities, DcsParams
@@ -45,7 +46,7 @@ from pyfax.t30.frames import (
     Simple,
     decode_frame,
 )
-from pyfax.t30.params import PaperWidth, Timer
+from pyfax.t30.params import Timer
 from pyfax.t30.result import ResultCode
 from pyfax.t30.states import State
 

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pyfax.errors import FrameDecodeError
-from pyfax.t30.params import Compression, Modem, ModemRate, PaperWidth, Resolution
+from pyfax.t4.geometry import PaperWidth, Resolution
+from pyfax.t30.params import Compression, Modem, ModemRate
 
 __all__ = ["FIELDS", "Capabilities", "DcsParams", "pack_fields", "unpack_fields"]
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from pyfax.t30.params import Compression, Resolution
+from pyfax.t4.geometry import Resolution
+from pyfax.t30.params import Compression
 
 __all__ = ["CallResult", "ResultCode"]
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from pyfax.t4.geometry import Resolution
 from pyfax.t30.dis import DcsParams
 from pyfax.t30.events import Action, Heard
-from pyfax.t30.params import Compression, Modem, Resolution, Timer
+from pyfax.t30.params import Compression, Modem, Timer
 
 __all__ = ["Command", "Progress", "Settings"]
 

@@ -33,6 +33,7 @@ from pyfax import t4
 from pyfax.errors import ModemError, T30Error
 from pyfax.modem import modem_class
 from pyfax.modem.base import SAMPLE_RATE_HZ
+from pyfax.t4.geometry import Resolution
 from pyfax.t30._audio_rx import RxChain
 from pyfax.t30._audio_tx import TxQueue
 from pyfax.t30.events import (
@@ -49,7 +50,7 @@ from pyfax.t30.events import (
     SendPage,
     TxDone,
 )
-from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem, Resolution
+from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem
 from pyfax.t30.result import CallResult
 from pyfax.t30.session import Session, Settings
 from pyfax.t30.states import Phase, State
