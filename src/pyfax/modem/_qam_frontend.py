@@ -15,6 +15,7 @@ How it works:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,15 @@ _PHASE_BITS = 5
 _PHASES = 1 << _PHASE_BITS  # 32 fractional delays per sample
 _POWER_ALPHA = 1.0 / 40.0
 _HYSTERESIS_DB = 4.0
+_ROTOR_SAMPLES = 4096  # the longest slice mixed with one view of the table
+
+
+def _rotor(fc: int, first: int, count: int) -> NDArray[np.complex128]:
+    """``exp(-j 2 pi fc n / fs)`` for ``count`` samples from ``n = first``, with
+    the phase taken exactly from ``n * fc mod fs``."""
+    n = np.arange(first, first + count, dtype=np.int64)
+    phase = (2.0 * np.pi / SAMPLE_RATE_HZ) * ((n * fc) % SAMPLE_RATE_HZ)
+    return np.asarray(np.exp(-1j * phase))
 
 
 class CarrierDetector:
@@ -74,6 +84,10 @@ class BasebandBuffer:
         self.n_taps: int = int(self._bank.shape[1])
         self.centre = (self.n_taps - 1) / 2.0
         self._taps_back = np.arange(self.n_taps)[None, :]
+        # The mixer's phasor repeats every fs / gcd(fc, fs) samples: a table
+        # of it, long enough to serve a whole slice with one view.
+        self._period = SAMPLE_RATE_HZ // math.gcd(self._fc, SAMPLE_RATE_HZ)
+        self._rotor = _rotor(self._fc, 0, self._period * (1 + _ROTOR_SAMPLES // self._period))
         self._data = np.zeros(4096, np.complex128)
         self._fill = 0
         self.base = 0  # absolute index of self._data[0]
@@ -88,9 +102,12 @@ class BasebandBuffer:
 
         Samples older than ``keep_from`` may be dropped to make room.
         """
-        n = np.arange(self.end, self.end + len(samples), dtype=np.int64)
-        phase = (2.0 * np.pi / SAMPLE_RATE_HZ) * ((n * self._fc) % SAMPLE_RATE_HZ)
-        mixed = samples * np.exp(-1j * phase) * (2.0 / 32768.0)
+        start = self.end % self._period
+        if len(samples) <= len(self._rotor) - start:
+            rotor = self._rotor[start:start + len(samples)]
+        else:
+            rotor = _rotor(self._fc, self.end, len(samples))
+        mixed = samples * rotor * (2.0 / 32768.0)
         need = self._fill + len(mixed)
         if need > len(self._data):
             drop = max(0, min(keep_from - self.base, self._fill))

@@ -64,6 +64,8 @@ class Tracker:
         self._m_next = m_next
         self.t_next = acq.origin + self._half * m_next
         self._theta = acq.omega * m_next
+        self._aranges: dict[int, NDArray[np.int64]] = {}
+        self._index: dict[int, tuple[NDArray[np.int64], NDArray[np.int64]]] = {}
         self._decider = profile.new_decider()
         self._descrambler = profile.new_descrambler()
         self._ones_left = plan.ones_symbols * self._bps
@@ -80,7 +82,9 @@ class Tracker:
         k0 = self._k
         m_end = 2 * (k0 + b - 1) + h
         cnt = m_end + 1 - self._m_next
-        steps = np.arange(cnt)
+        steps = self._aranges.get(cnt)
+        if steps is None:
+            steps = self._aranges.setdefault(cnt, np.arange(cnt))
         times = self.t_next + self._half * steps
         if times[-1] > self._bb.latest_time():
             return None
@@ -89,15 +93,14 @@ class Tracker:
         self.t_next = float(times[-1]) + self._half
         self._theta = float(phase[-1]) + self._omega
         x = np.concatenate([self._x, x_new])
-        base = m_end + 1 - len(x)
         ks = np.arange(k0, k0 + b)
-        rows = (2 * ks + h - n + 1 - base)[:, None] + np.arange(n)[None, :]
+        rows, on = self._window_index(len(x))
         xw = x[rows]
         y = xw @ self._w
         refs, line_bits, n_known = self._references(ks, y)
         err = refs - y
         self._adapt(xw, err, y, refs, n_known)
-        self._adjust_timing(x, ks, base)
+        self._adjust_timing(x, on)
         self._x = x[-(n + 2):]
         self._m_next = m_end + 1
         self._k = k0 + b
@@ -137,14 +140,28 @@ class Tracker:
         self._theta += _PLL_ALPHA * p
         self._omega += (_PLL_ALPHA**2 / 4.0) * p / (2 * b)
 
-    def _adjust_timing(self, x: NDArray[np.complex128], ks: NDArray[np.int64],
-                       base: int) -> None:
-        on = x[2 * ks - base]
-        mid = x[2 * ks - 1 - base]
-        prev = x[2 * ks - 2 - base]
+    def _window_index(self, n_x: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Indices into a block's ``x`` (``n_x`` T/2 samples, the newest last):
+        the equaliser window of each symbol, and each symbol's own sample.
+
+        They depend only on ``n_x`` (the block ends at ``x[-1]``), so they are
+        made once per length.
+        """
+        cached = self._index.get(n_x)
+        if cached is None:
+            b, n, h = self._block, self._n, self._h
+            on = 2 * np.arange(b) - 2 * b + 1 - h + n_x
+            rows = (on + h - n + 1)[:, None] + np.arange(n)[None, :]
+            cached = self._index.setdefault(n_x, (rows, on))
+        return cached
+
+    def _adjust_timing(self, x: NDArray[np.complex128], at: NDArray[np.int64]) -> None:
+        on = x[at]
+        mid = x[at - 1]
+        prev = x[at - 2]
         # Normalised by the block's power, floored at a tenth of the trained
         # level (1.0) so that silence or a fade cannot throw the loop.
-        b = len(ks)
+        b = len(at)
         te = float((np.conj(mid) * (on - prev)).real.sum()) / max(
             float(np.vdot(on, on).real), 0.1 * b)
         te = -1.0 if te < -1.0 else min(te, 1.0)

@@ -49,7 +49,6 @@ from pyfax.modem._v17_trellis import (
     V17_TRELLIS,
     SubsetSlicer,
     TrellisEncoder,
-    differential_decode,
 )
 from pyfax.modem._viterbi import ViterbiStreamDecoder
 from pyfax.modem.base import Bits
@@ -80,6 +79,15 @@ def _slice_grid(points: NDArray[np.complex128]) -> NDArray[np.complex128]:
     return np.asarray(points[nearest])
 
 
+def _bit_table(n_codes: int, bps: int) -> NDArray[np.uint8]:
+    """Line bits (Q1 first) of code ``c`` after a symbol whose Y2Y1 was ``d``,
+    at row ``d * n_codes + c`` (the differential decoding of §2.3)."""
+    codes = np.tile(np.arange(n_codes, dtype=np.int64), 4)
+    prev = np.repeat(np.arange(4, dtype=np.int64), n_codes)
+    q = ((codes >> 1) & ~3) | ((((codes >> 1) & 3) - prev) & 3)
+    return ((q[:, None] >> np.arange(bps)) & 1).astype(np.uint8)
+
+
 class _Encoder:
     def __init__(self, bit_rate: int, diff: int) -> None:
         self._bps = BITS_PER_SYMBOL[bit_rate]
@@ -102,10 +110,19 @@ class _Decider:
         self._viterbi = ViterbiStreamDecoder(V17_TRELLIS, VITERBI_DEPTH)
         self._viterbi.reset(start_state=0)  # the encoder starts segment 4 in state 0
         self._diff = diff
+        self._bit_table = _bit_table(self._points.size, self._bps)
 
-    def _line_bits(self, codes: NDArray[np.int64]) -> Bits:
-        q, self._diff = differential_decode(codes, self._diff)
-        return ((q[:, None] >> np.arange(self._bps)) & 1).astype(np.uint8).reshape(-1)
+    def _line_bits(self, codes: list[int]) -> Bits:
+        """Differential decoding and bit unpacking as one table lookup per symbol,
+        indexed by the previous symbol's Y2Y1 and the code."""
+        d = self._diff
+        n_codes = self._points.size
+        index: list[int] = []
+        for c in codes:
+            index.append(d * n_codes + c)
+            d = (c >> 1) & 3
+        self._diff = d
+        return self._bit_table[index].reshape(-1)
 
     def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
         ix = np.minimum(np.maximum(((z.real + _GRID_HALF) / _GRID_STEP).astype(np.int64), 0),
@@ -113,10 +130,10 @@ class _Decider:
         iy = np.minimum(np.maximum(((z.imag + _GRID_HALF) / _GRID_STEP).astype(np.int64), 0),
                         _GRID_N - 1)
         refs: Symbols = self._grid[ix, iy]
-        return refs, self._line_bits(self._viterbi.decode(*self._slicer(z)))
+        return refs, self._line_bits(self._viterbi.decode_list(*self._slicer(z)))
 
     def flush(self) -> Bits:
-        return self._line_bits(self._viterbi.flush())
+        return self._line_bits(self._viterbi.flush().tolist())
 
 
 def v17_profile(bit_rate: int, *, short: bool = False) -> ModemProfile:

@@ -155,14 +155,14 @@ class SubsetSlicer:
         codes = np.arange(points.size).reshape(-1, N_STATES).T  # (subset, member)
         self.codes: NDArray[np.int64] = codes.astype(np.int64)
         self.points: NDArray[np.complex128] = points[codes]
+        self._x = self.points.real[None, :, :].copy()
+        self._y = self.points.imag[None, :, :].copy()
 
     def __call__(self, z: NDArray[np.complex128]) -> tuple[NDArray[np.float64],
                                                              NDArray[np.int64]]:
         """``(distances, codes)``, each ``(len(z), 8)``: squared distance to and
         code of the nearest point of every subset."""
-        diff = z[:, None, None] - self.points[None, :, :]
-        d2 = diff.real**2 + diff.imag**2
-        k = d2.argmin(axis=2)
-        n = k.size
-        nearest = d2.reshape(n, -1)[np.arange(n), k.reshape(n)]
-        return nearest.reshape(k.shape), self.codes[_SUBSETS, k]
+        dx = z.real[:, None, None] - self._x
+        dy = z.imag[:, None, None] - self._y
+        d2 = dx * dx + dy * dy
+        return d2.min(axis=2), self.codes[_SUBSETS, d2.argmin(axis=2)]

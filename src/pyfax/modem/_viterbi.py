@@ -46,8 +46,8 @@ def _build_acs(spec: TrellisSpec) -> AcsRun:
 
     The generated function takes the path metrics, a run of ``(metrics,
     codes)`` rows and the list of steps; for each row it appends ``(winners,
-    codes)``, where ``winners[s]`` is the index (0-3) of the predecessor that
-    won state ``s``, and it returns the new path metrics. Unrolling the 8
+    codes)``, where ``winners[s]`` is the predecessor state that won state
+    ``s``, and it returns the new path metrics. Unrolling the 8
     states into straight-line code on local variables, generated from the
     trellis table, is what makes the loop fast in plain Python.
     """
@@ -58,12 +58,12 @@ def _build_acs(spec: TrellisSpec) -> AcsRun:
              + " = m"]
     for s, (prev, lab) in enumerate(zip(spec.prev_state, spec.label, strict=True)):
         cands = [f"p{prev[j]} + m{lab[j]}" for j in range(4)]
-        lines += [
+        lines += [  # ties go to the first candidate, as in a scan with strict <
             f"        a = {cands[0]}; b = {cands[1]}; c2 = {cands[2]}; d = {cands[3]}",
-            f"        j{s} = 0",
-            f"        if b < a: a = b; j{s} = 1",
-            "        if d < c2: c2 = d; jc = 3",
-            "        else: jc = 2",
+            f"        j{s} = {prev[0]}",
+            f"        if b < a: a = b; j{s} = {prev[1]}",
+            f"        if d < c2: c2 = d; jc = {prev[3]}",
+            f"        else: jc = {prev[2]}",
             f"        if c2 < a: a = c2; j{s} = jc",
             f"        n{s} = a",
         ]
@@ -91,8 +91,11 @@ class ViterbiStreamDecoder:
             raise ModemError(f"Viterbi depth must be at least 1, got {depth}")
         self.depth = depth
         self._acs = _build_acs(spec)
-        self._prev = spec.prev_state
-        self._label = spec.label
+        # _label_of[s][p]: the subset on the branch from state p into state s
+        self._label_of = [[0] * spec.n_states for _ in range(spec.n_states)]
+        for s, (prev, lab) in enumerate(zip(spec.prev_state, spec.label, strict=True)):
+            for p, subset in zip(prev, lab, strict=True):
+                self._label_of[s][p] = subset
         self.path_metric: list[float] = [0.0] * spec.n_states
         self._steps: list[tuple[tuple[int, ...], list[int]]] = []  # (winners, codes)
         self._first_step = 0  # stream index of self._steps[0]
@@ -123,6 +126,11 @@ class ViterbiStreamDecoder:
             The decided codes, oldest first, continuing where the last call
             stopped.
         """
+        return np.asarray(self.decode_list(distances, codes), dtype=np.int64)
+
+    def decode_list(self, distances: NDArray[np.float64], codes: NDArray[np.int64]
+                    ) -> list[int]:
+        """:meth:`decode`, with the decided codes as a list of ints."""
         pm = self.path_metric
         steps = self._steps
         out: list[int] = []
@@ -140,7 +148,7 @@ class ViterbiStreamDecoder:
                 low = min(pm)
                 pm = [v - low for v in pm]
         self.path_metric = pm
-        return np.asarray(out, dtype=np.int64)
+        return out
 
     def flush(self) -> NDArray[np.int64]:
         """Release every symbol still held, along the best path (end of the stream)."""
@@ -157,14 +165,16 @@ class ViterbiStreamDecoder:
         if release_to <= self._n_out:
             return
         state = pm.index(min(pm))
-        prev, label = self._prev, self._label
+        first = self._first_step
+        steps = self._steps
+        for won, _ in reversed(steps[release_to - first:self.n_symbols - first]):
+            state = won[state]
+        label_of = self._label_of
         decided: list[int] = []
-        for idx in range(self.n_symbols - 1, self._n_out - 1, -1):
-            won, c = self._steps[idx - self._first_step]
-            j = won[state]
-            if idx < release_to:
-                decided.append(c[label[state][j]])
-            state = prev[state][j]
+        for won, c in reversed(steps[self._n_out - first:release_to - first]):
+            p = won[state]
+            decided.append(c[label_of[state][p]])
+            state = p
         out.extend(reversed(decided))
         self._n_out = release_to
         drop = release_to - self._first_step
