@@ -25,6 +25,7 @@ from pyfax.t4._decode import decode_stream
 from pyfax.t4._encode import encode_page
 from pyfax.t4._tiff import read_tiff, write_tiff
 from pyfax.t4._types import BitOrder, DecodeReport, Page, Scheme, TiffPage
+from pyfax.t4.geometry import PaperWidth, Resolution
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
@@ -32,6 +33,8 @@ __all__ = [
     "BitOrder",
     "DecodeReport",
     "Page",
+    "PaperWidth",
+    "Resolution",
     "Scheme",
     "TiffPage",
     "decode",
