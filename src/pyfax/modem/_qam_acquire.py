@@ -241,6 +241,20 @@ def _align(y: NDArray[np.complex128], plan: TrainingPlan, expected: int,
     return lo + int(np.argmax(scores))
 
 
+def _by_rows(a: NDArray[np.complex128], b: NDArray[np.complex128],
+             rows: int) -> NDArray[np.complex128]:
+    """``a @ b``, ``rows`` rows of ``a`` at a time.
+
+    Small products stay below OpenBLAS's threshold for using its worker
+    threads: after a threaded product those threads spin for about 0.1 s of
+    CPU, which on a busy machine costs more than the whole training (and a
+    fax call trains on every burst). The sums may differ from one big
+    product in the last bit, as they do between machines with other BLAS
+    thread counts.
+    """
+    return np.concatenate([a[i:i + rows] @ b for i in range(0, a.shape[0], rows)])
+
+
 def _train(y: NDArray[np.complex128], plan: TrainingPlan, k0: int,
            n_taps: int) -> tuple[NDArray[np.complex128], int, float] | None:
     """Least-squares (ridge) equaliser on the first known symbols, for the
@@ -255,8 +269,9 @@ def _train(y: NDArray[np.complex128], plan: TrainingPlan, k0: int,
         a = _windows(y, ks, n_taps)
         ah = a.conj().T
         w: NDArray[np.complex128] = np.linalg.solve(
-            ah @ a + _RIDGE * n_ls * np.eye(n_taps), ah @ d).astype(np.complex128)
-        err = a @ w - d
+            _by_rows(ah, a, 8) + _RIDGE * n_ls * np.eye(n_taps), _by_rows(ah, d, 8)
+        ).astype(np.complex128)
+        err = _by_rows(a, w, 32) - d
         mse = float(np.mean(np.abs(err) ** 2) / np.mean(np.abs(d) ** 2))
         if best is None or mse < best[2]:
             best = (w, k, mse)

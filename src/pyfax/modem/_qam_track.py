@@ -82,12 +82,13 @@ class Tracker:
         k0 = self._k
         m_end = 2 * (k0 + b - 1) + h
         cnt = m_end + 1 - self._m_next
+        # the block's last time, as the vector below computes it
+        if self.t_next + self._half * (cnt - 1) > self._bb.latest_time():
+            return None
         steps = self._aranges.get(cnt)
         if steps is None:
             steps = self._aranges.setdefault(cnt, np.arange(cnt))
         times = self.t_next + self._half * steps
-        if times[-1] > self._bb.latest_time():
-            return None
         phase = self._theta + self._omega * steps
         x_new = self._bb.at(times) * (self._gain * np.exp(-1j * phase))
         self.t_next = float(times[-1]) + self._half
@@ -114,17 +115,20 @@ class Tracker:
 
     def _references(self, ks: NDArray[np.int64], y: NDArray[np.complex128]) -> tuple[
             NDArray[np.complex128], Bits, int]:
-        n_known = int(np.count_nonzero(ks < self._known_end))
-        refs = np.empty(len(ks), np.complex128)
-        if n_known:
-            j0 = int(ks[0]) - self._known0
-            refs[:n_known] = self._plan.known[j0:j0 + n_known]
-            tail = ks[:n_known] >= self._known_end - _KNOWN_MSE_SYMBOLS
-            e = refs[:n_known][tail] - y[:n_known][tail]
-            self._known_err += float(np.sum(np.abs(e) ** 2))
-            self._known_pow += float(np.sum(np.abs(refs[:n_known][tail]) ** 2))
+        b = len(ks)
+        n_known = min(max(self._known_end - int(ks[0]), 0), b)  # ks are consecutive
+        if n_known == 0:  # the usual case: data only
+            decided, line_bits = self._decider.decide(y)
+            return np.asarray(decided, np.complex128), line_bits, 0
+        refs = np.empty(b, np.complex128)
+        j0 = int(ks[0]) - self._known0
+        refs[:n_known] = self._plan.known[j0:j0 + n_known]
+        tail = ks[:n_known] >= self._known_end - _KNOWN_MSE_SYMBOLS
+        e = refs[:n_known][tail] - y[:n_known][tail]
+        self._known_err += float(np.sum(np.abs(e) ** 2))
+        self._known_pow += float(np.sum(np.abs(refs[:n_known][tail]) ** 2))
         line_bits = np.zeros(0, np.uint8)
-        if n_known < len(ks):
+        if n_known < b:
             decided, line_bits = self._decider.decide(y[n_known:])
             refs[n_known:] = decided
         return refs, line_bits, n_known
@@ -136,7 +140,8 @@ class Tracker:
         mu = _MU_TRAIN if n_known else _MU_DATA
         floor = 0.1 * self._n  # a tenth of the trained level: silence cannot blow up the step
         self._w += (mu / (b * max(power, floor))) * (xw.conj().T @ err)
-        p = float(np.angle(y * np.conj(refs)).sum()) / b
+        v = y * np.conj(refs)
+        p = float(np.arctan2(v.imag, v.real).sum()) / b  # the phase errors (np.angle)
         self._theta += _PLL_ALPHA * p
         self._omega += (_PLL_ALPHA**2 / 4.0) * p / (2 * b)
 
@@ -156,12 +161,12 @@ class Tracker:
         return cached
 
     def _adjust_timing(self, x: NDArray[np.complex128], at: NDArray[np.int64]) -> None:
-        on = x[at]
-        mid = x[at - 1]
-        prev = x[at - 2]
+        # the symbols' own samples and the ones half a symbol and a symbol
+        # before, as strided views (``at`` steps by 2)
+        c, b = int(at[0]), len(at)
+        on, mid, prev = x[c:c + 2 * b:2], x[c - 1:c + 2 * b - 1:2], x[c - 2:c + 2 * b - 2:2]
         # Normalised by the block's power, floored at a tenth of the trained
         # level (1.0) so that silence or a fade cannot throw the loop.
-        b = len(at)
         te = float((np.conj(mid) * (on - prev)).real.sum()) / max(
             float(np.vdot(on, on).real), 0.1 * b)
         te = -1.0 if te < -1.0 else min(te, 1.0)

@@ -21,6 +21,7 @@ What it implements: the hooks that let :class:`~pyfax.modem._qam_rx.LinearReceiv
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -88,6 +89,16 @@ def _bit_table(n_codes: int, bps: int) -> NDArray[np.uint8]:
     return ((q[:, None] >> np.arange(bps)) & 1).astype(np.uint8)
 
 
+@cache
+def _decider_tables(bit_rate: int) -> tuple[SubsetSlicer, NDArray[np.complex128],
+                                            NDArray[np.uint8]]:
+    """The read-only tables of a decider at ``bit_rate``, made once per rate:
+    the subset slicer, the hard-decision grid, the line-bit table."""
+    points = CONSTELLATIONS[bit_rate]
+    return (SubsetSlicer(points), _slice_grid(points),
+            _bit_table(points.size, BITS_PER_SYMBOL[bit_rate]))
+
+
 class _Encoder:
     def __init__(self, bit_rate: int, diff: int) -> None:
         self._bps = BITS_PER_SYMBOL[bit_rate]
@@ -105,12 +116,10 @@ class _Decider:
     def __init__(self, bit_rate: int, diff: int) -> None:
         self._bps = BITS_PER_SYMBOL[bit_rate]
         self._points = CONSTELLATIONS[bit_rate]
-        self._slicer = SubsetSlicer(self._points)
-        self._grid = _slice_grid(self._points)
+        self._slicer, self._grid, self._bit_table = _decider_tables(bit_rate)
         self._viterbi = ViterbiStreamDecoder(V17_TRELLIS, VITERBI_DEPTH)
         self._viterbi.reset(start_state=0)  # the encoder starts segment 4 in state 0
         self._diff = diff
-        self._bit_table = _bit_table(self._points.size, self._bps)
 
     def _line_bits(self, codes: list[int]) -> Bits:
         """Differential decoding and bit unpacking as one table lookup per symbol,
@@ -125,11 +134,11 @@ class _Decider:
         return self._bit_table[index].reshape(-1)
 
     def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
-        ix = np.minimum(np.maximum(((z.real + _GRID_HALF) / _GRID_STEP).astype(np.int64), 0),
-                        _GRID_N - 1)
-        iy = np.minimum(np.maximum(((z.imag + _GRID_HALF) / _GRID_STEP).astype(np.int64), 0),
-                        _GRID_N - 1)
-        refs: Symbols = self._grid[ix, iy]
+        # grid cells of the real and imaginary parts at once (interleaved)
+        cell = ((np.ascontiguousarray(z).view(np.float64) + _GRID_HALF) / _GRID_STEP
+                ).astype(np.int64)
+        np.minimum(np.maximum(cell, 0, out=cell), _GRID_N - 1, out=cell)
+        refs: Symbols = self._grid[cell[0::2], cell[1::2]]
         return refs, self._line_bits(self._viterbi.decode_list(*self._slicer(z)))
 
     def flush(self) -> Bits:

@@ -165,4 +165,4 @@ class SubsetSlicer:
         dx = z.real[:, None, None] - self._x
         dy = z.imag[:, None, None] - self._y
         d2 = dx * dx + dy * dy
-        return d2.min(axis=2), self.codes[_SUBSETS, d2.argmin(axis=2)]
+        return np.minimum.reduce(d2, axis=2), self.codes[_SUBSETS, d2.argmin(axis=2)]
