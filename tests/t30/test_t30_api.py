@@ -15,7 +15,8 @@ from pyfax.t30 import CallResult, Resolution, ResultCode
 from pyfax.t30._pages import as_tx_page
 
 MODULES = ["params", "result", "fcf", "dis", "frames", "events", "states", "settings", "_core",
-           "_pages", "_sender", "_receiver", "session", "_audio_rx", "_audio_tx", "terminal"]
+           "_pages", "_scale", "_sender", "_receiver", "session", "_audio_rx", "_audio_tx",
+           "terminal"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -397,14 +397,3 @@ def test_fine_pages_go_to_a_standard_only_receiver_with_every_other_row() -> Non
     assert np.array_equal(rx.received_pages[0], raw[0][::4])
     assert np.array_equal(rx.received_pages[1], raw[1][::2])
     assert not any("EOM" in ln for ln in tx.trace)  # both pages fit at standard: MPS
-
-
-def test_300_dpi_page_to_an_r8_only_receiver_is_incompatible() -> None:
-    from pyfax.t30._pages import TxPage
-    page = TxPage(np.zeros((50, 2592), bool), Resolution.R300)
-    tx = Session(Settings(calling=True), [page])
-    rx = Session(Settings(calling=False, resolutions=frozenset(
-        {Resolution.STANDARD, Resolution.FINE})))
-    SessionPair(tx, rx).run()
-    assert tx.result is not None and tx.result.code is ResultCode.INCOMPATIBLE
-    assert not tx.result.code.retryable

@@ -4,7 +4,9 @@ Page streams are octets whose first bit on the line is the least significant
 bit (T.4 §2.3 and T.4 Annex A frames both travel LSB first), so the driver
 unpacks them with ``bitorder="little"``. Non-ECM pages are padded to the
 receiver's minimum scan line time (T.30 Table 2 bits 21-23, T.4 §4.1.1)
-and end with RTC; ECM pages need no padding (T.4 Annex A).
+and end with RTC; ECM pages need no padding (T.4 Annex A). A page the
+receiver's DIS cannot take as it is (a resolution it lacks, a width beyond
+its recording width) is reduced to what it can take (:func:`fit_page`).
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from numpy.typing import NDArray
 from pyfax import t4
 from pyfax.errors import T4Error, T30Error
 from pyfax.t4.geometry import PaperWidth, Resolution
+from pyfax.t30._scale import reduce_page
 from pyfax.t30.dis import DcsParams
 from pyfax.t30.params import Compression
 
 __all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_resolution", "as_tx_page",
-           "decode_page", "ecm_blocks", "encode_page", "fit_page"]
+           "best_resolution", "decode_page", "ecm_blocks", "encode_page", "fit_page"]
 
 ECM_FRAMES_PER_BLOCK = 256
 LOST_SLACK_OCTETS = 16
@@ -112,20 +115,68 @@ _COARSER = {Resolution.SUPERFINE: Resolution.FINE, Resolution.FINE: Resolution.S
 """Vertical steps down the R8 ladder: 15.4 -> 7.7 -> 3.85 lines/mm, a factor of 2 each."""
 
 
-def fit_page(page: TxPage, offered: frozenset[Resolution]) -> TxPage | None:
-    """The page at the finest resolution the receiver offers, keeping every other
-    row per step down the R8 ladder (superfine -> fine -> standard), or None.
+def fit_page(page: TxPage, offered: frozenset[Resolution],
+             max_width: PaperWidth = PaperWidth.A3) -> TxPage | None:
+    """The page as the receiver can take it: at the best resolution it ``offered`` and
+    no wider than ``max_width``, or None when it offers no resolution to reduce to.
+
+    Down the R8 ladder (superfine -> fine -> standard) every other row is kept per step,
+    as spandsp's row squashing does (an area reduction by 2 or 4 down the page would
+    keep one-row lines but thicken every steep stroke). Any other change (a 300 or
+    400 dpi page to a receiver without it; a page wider than ``max_width``, reduced
+    with its aspect ratio kept, as onto narrower paper) redraws the page by black
+    area (:func:`~pyfax.t30._scale.reduce_page`), so that thin lines survive.
 
     >>> p = TxPage(np.ones((8, 1728), bool), Resolution.SUPERFINE)
     >>> fit_page(p, frozenset({Resolution.STANDARD})).image.shape
     (2, 1728)
+    >>> a3 = TxPage(np.ones((100, 2432), bool), Resolution.FINE)
+    >>> fit_page(a3, frozenset(Resolution), PaperWidth.A4).image.shape
+    (71, 1728)
+    >>> r300 = TxPage(np.ones((300, 2592), bool), Resolution.R300)
+    >>> fit_page(r300, frozenset({Resolution.STANDARD, Resolution.FINE})).resolution.name
+    'FINE'
     """
-    while page.resolution not in offered:
+    target = best_resolution(page.resolution, offered)
+    if target is None:
+        return None
+    ladder = target.x_dpi == page.resolution.x_dpi  # both R8: whole steps of 2 rows
+    while ladder and page.resolution is not target:
         coarser = _COARSER.get(page.resolution)
         if coarser is None or page.image.shape[0] < 2:
             return None
         page = TxPage(page.image[::2], coarser)
-    return page
+    width = min(page.width, max_width, key=_WIDTHS.index)
+    if target is page.resolution and width is page.width:
+        return page
+    scale = width.width_mm / page.width.width_mm
+    rows = round(page.image.shape[0] * _LINES_PER_MM[target] / _LINES_PER_MM[page.resolution]
+                 * scale)
+    if rows < 1:
+        return None
+    return TxPage(reduce_page(page.image, width.width_px(target.x_dpi), rows), target)
+
+
+_LINES_PER_MM = {Resolution.STANDARD: 3.85, Resolution.FINE: 7.7, Resolution.SUPERFINE: 15.4,
+                 Resolution.R300: 300 / 25.4, Resolution.R400: 400 / 25.4}
+"""Exact vertical resolutions (T.4 §2.1-2.2), of which the dpi values are roundings."""
+_WIDTHS = list(PaperWidth)
+"""Widths from the narrowest (A4) to the widest (A3)."""
+
+
+def best_resolution(have: Resolution, offered: frozenset[Resolution]) -> Resolution | None:
+    """``have`` if offered, else the finest offered resolution no finer than ``have`` on
+    either axis (most pixels per area), or None.
+
+    >>> best_resolution(Resolution.R400, frozenset(Resolution) - {Resolution.R400}).name
+    'R300'
+    >>> best_resolution(Resolution.R300, frozenset({Resolution.STANDARD, Resolution.FINE})).name
+    'FINE'
+    """
+    if have in offered:
+        return have
+    coarser = [r for r in offered if r.x_dpi <= have.x_dpi and r.y_dpi <= have.y_dpi]
+    return max(coarser, key=lambda r: (r.x_dpi * r.y_dpi, r.y_dpi), default=None)
 
 
 def ecm_blocks(data: bytes, frame_size: int) -> list[list[bytes]]:

@@ -54,6 +54,8 @@ __all__ = ["ReceiverMixin"]
 
 FINISHING = frozenset({FCF.EOP, FCF.PRI_EOP})
 NEW_PHASE_B = frozenset({FCF.EOM, FCF.PRI_EOM})
+_WIDTHS = list(PaperWidth)
+"""Widths from the narrowest (A4) to the widest (A3)."""
 
 
 class ReceiverMixin(Core):
@@ -95,7 +97,7 @@ class ReceiverMixin(Core):
     def _local_caps(self) -> Capabilities:
         s = self.settings
         return Capabilities(modems=s.modems, can_receive=True, resolutions=s.resolutions,
-                            compressions=s.compressions, ecm=s.ecm, max_width=PaperWidth.A3)
+                            compressions=s.compressions, ecm=s.ecm, max_width=s.max_width)
 
     def _send_dis(self) -> None:
         frames: list[Frame] = [Ident(FCF.CSI, self.settings.ident)] if self.settings.ident else []
@@ -130,7 +132,8 @@ class ReceiverMixin(Core):
         s = self.settings
         offered = Capabilities.decode(self._local_caps().encode()).modems  # V.17 implies all
         if (dcs.modem_rate.modem not in offered or dcs.compression not in s.compressions
-                or dcs.resolution not in s.resolutions or (dcs.ecm and not s.ecm)):
+                or dcs.resolution not in s.resolutions or (dcs.ecm and not s.ecm)
+                or _WIDTHS.index(dcs.width) > _WIDTHS.index(s.max_width)):
             self._disconnect(ResultCode.INCOMPATIBLE, f"DCS asks for what we do not offer: {dcs}")
             return
         self._stop_timer(Timer.T1)

@@ -3,7 +3,10 @@
 Usually the caller; when polled (T.30 §5.3.6.1.3) the answerer sends DIS
 with "ready to transmit" and takes the poller's DTC as the DIS it answers.
 
-Phase B: DIS in, DCS + TCF out, walking down the fall-back order on FTT.
+Phase B: DIS in, DCS + TCF out, walking down the fall-back order on FTT. A
+page the DIS cannot take as it is gets reduced to it (``fit_page``: a
+narrower width, a resolution it offers), with a trace line saying so;
+``INCOMPATIBLE`` is left for what no reduction mends (no fast modem shared).
 Phase C/D without ECM: the page, then MPS/EOM/EOP; MCF/PIP go on, RTP retrains
 and goes on, RTN/PIN retrains and sends the page again (falling back after
 ``rtn_per_rate`` RTNs at one rate). With ECM: blocks of FCD frames and PPS,
@@ -37,7 +40,14 @@ from pyfax.t30.frames import (
     Simple,
     encode_frame,
 )
-from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, ModemRate, Timer
+from pyfax.t30.params import (
+    FALLBACK_SEQUENCE,
+    Compression,
+    ModemRate,
+    PaperWidth,
+    Resolution,
+    Timer,
+)
 from pyfax.t30.result import ResultCode
 from pyfax.t30.states import State
 
@@ -62,6 +72,7 @@ class SenderMixin(Core):
         self._resend: list[int] = []
         self._post = FCF.EOP
         self._given_up: set[int] = set()  # pages with a block given up (EOR)
+        self._fitted: dict[tuple[int, frozenset[Resolution], PaperWidth], TxPage | None] = {}
 
     def _start_sender(self) -> None:
         self._set_state(State.T_WAIT_DIS)
@@ -128,16 +139,24 @@ class SenderMixin(Core):
         self._disconnect(ResultCode.INCOMPATIBLE, "the remote polls (DTC) instead of receiving")
 
     def _page(self, index: int) -> TxPage | None:
-        """Page ``index`` at a resolution the receiver offers (None: it has none)."""
-        return fit_page(self._pages[index], self._remote_caps.resolutions)
+        """Page ``index`` reduced to a resolution and width the receiver's DIS offers
+        (None: it offers no resolution to reduce to); reduced once per DIS."""
+        caps = self._remote_caps
+        key = (index, caps.resolutions, caps.max_width)
+        if key not in self._fitted:
+            page = self._pages[index]
+            fitted = fit_page(page, caps.resolutions, caps.max_width)
+            if fitted is not None and fitted is not page:
+                self._log(f"page {index + 1} reduced for the receiver: {_size(page)} -> "
+                          f"{_size(fitted)} (it offers {caps.max_width.name} width at most, "
+                          f"{'+'.join(sorted(r.name for r in caps.resolutions))})")
+            self._fitted[key] = fitted
+        return self._fitted[key]
 
     def _dcs_for_page(self) -> DcsParams | None:
         caps, s = self._remote_caps, self.settings
         page = self._page(self._page_index)
         if page is None:
-            return None
-        if list(type(page.width)).index(page.width) > list(type(caps.max_width)).index(
-                caps.max_width):
             return None
         ecm = s.ecm and caps.ecm
         common = s.compressions & caps.compressions
@@ -155,7 +174,7 @@ class SenderMixin(Core):
         dcs = self._dcs_for_page()
         if dcs is None:
             self._disconnect(ResultCode.INCOMPATIBLE,
-                             "the remote cannot receive this page's resolution or width")
+                             "the remote offers no resolution this page can be reduced to")
             return
         self.progress.dcs = dcs
         frames: list[Frame] = [Ident(FCF.TSI, self.settings.ident)] if self.settings.ident else []
@@ -344,3 +363,8 @@ class SenderMixin(Core):
 
     def _t_pin_ecm(self) -> None:
         self._disconnect(ResultCode.PAGES_REJECTED, "PIN: the receiver refused the page")
+
+
+def _size(page: TxPage) -> str:
+    rows, cols = page.image.shape
+    return f"{page.width.name} {page.resolution.name} {cols}x{rows}"

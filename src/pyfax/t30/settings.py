@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from pyfax.t4.geometry import Resolution
+from pyfax.t4.geometry import PaperWidth, Resolution
 from pyfax.t30.dis import DcsParams
 from pyfax.t30.events import Action, Heard
 from pyfax.t30.params import Compression, Modem, Timer
@@ -34,6 +34,7 @@ class Settings:
         modems: fast modems we support.
         compressions: codings we support.
         resolutions: resolutions we accept as a receiver.
+        max_width: the widest scan line we accept as a receiver (DIS bits 17-18).
         max_rate_bps: start no faster than this (None: no limit).
         ecm_frame_size: 256 or 64 octets per ECM frame.
         rtn_damaged_fraction: the copy-quality threshold: a non-ECM page whose
@@ -52,6 +53,7 @@ class Settings:
     modems: frozenset[Modem] = frozenset(Modem)
     compressions: frozenset[Compression] = frozenset(Compression)
     resolutions: frozenset[Resolution] = frozenset(Resolution)
+    max_width: PaperWidth = PaperWidth.A3
     max_rate_bps: int | None = None
     ecm_frame_size: int = 256
     rtn_damaged_fraction: float = 0.05

@@ -33,7 +33,7 @@ from pyfax import t4
 from pyfax.errors import ModemError, T30Error
 from pyfax.modem import modem_class
 from pyfax.modem.base import SAMPLE_RATE_HZ
-from pyfax.t4.geometry import Resolution
+from pyfax.t4.geometry import PaperWidth, Resolution
 from pyfax.t30._audio_rx import RxChain
 from pyfax.t30._audio_tx import TxQueue
 from pyfax.t30.events import (
@@ -74,6 +74,23 @@ def available_modems(wanted: Sequence[Modem]) -> frozenset[Modem]:
             continue
         ok.add(m)
     return frozenset(ok)
+
+
+def _receive_formats(resolutions: Sequence[Resolution | str] | None,
+                     max_width: PaperWidth | str) -> tuple[frozenset[Resolution], PaperWidth]:
+    """The resolutions and widest width a receiving terminal offers, from names or members.
+
+    Raises:
+        T30Error: an unknown resolution or width.
+    """
+    try:
+        offered = (frozenset(Resolution) if resolutions is None
+                   else frozenset(Resolution.parse(r) for r in resolutions))
+        width = (max_width if isinstance(max_width, PaperWidth)
+                 else PaperWidth[str(max_width).strip().upper()])
+    except (KeyError, ValueError) as exc:
+        raise T30Error(f"unknown resolution or width: {exc}") from exc
+    return offered | {Resolution.STANDARD}, width
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +142,11 @@ class Terminal:
             the remote's document with DTC; a sending terminal answers and
             waits to be polled.
         ecm_frame_size: octets per ECM frame when sending, 256 or 64.
+        resolutions: as receiver, the resolutions offered in DIS (``Resolution``
+            members or names such as ``"fine"``, ``"300x300"``; None: all).
+            Standard is always offered (T.30 Table 2).
+        max_width: as receiver, the widest scan line offered in DIS (``PaperWidth``
+            or ``"A4"``, ``"B4"``, ``"A3"``). A sender reduces wider pages to it.
 
     Raises:
         T30Error: an unknown role, modem or coding, or a page that cannot be sent.
@@ -135,7 +157,9 @@ class Terminal:
                  modems: Sequence[str] = ("v17", "v29", "v27ter"),
                  compressions: Sequence[str] = ("MMR", "MR", "MH"),
                  max_rate_bps: int | None = None, poll: bool = False,
-                 ecm_frame_size: int = 256) -> None:
+                 ecm_frame_size: int = 256,
+                 resolutions: Sequence[Resolution | str] | None = None,
+                 max_width: PaperWidth | str = PaperWidth.A3) -> None:
         if role not in ("send", "receive"):
             raise T30Error(f"role must be 'send' or 'receive', not {role!r}")
         try:
@@ -143,6 +167,7 @@ class Terminal:
             comps = frozenset(Compression(c) for c in compressions) | {Compression.MH}
         except ValueError as exc:
             raise T30Error(f"unknown modem or coding: {exc}") from exc
+        offered, width = _receive_formats(resolutions, max_width)
         if ecm_frame_size not in (64, 256):
             raise T30Error(f"ECM frames are 64 or 256 octets, not {ecm_frame_size}")
         if role == "send" and not pages:
@@ -153,7 +178,7 @@ class Terminal:
         settings = Settings(calling=(role == "send") != poll, sending=role == "send",
                             ident=ident, ecm=ecm, ecm_frame_size=ecm_frame_size,
                             modems=available_modems(wanted), compressions=comps,
-                            max_rate_bps=max_rate_bps)
+                            max_rate_bps=max_rate_bps, resolutions=offered, max_width=width)
         self.session = Session(settings, pages if role == "send" else ())
         self._rx = RxChain()
         self._tx = TxQueue()
