@@ -13,7 +13,16 @@ from t30_drawn import assert_reduced, drawn_page
 from t30_pair import SessionPair
 
 from pyfax.errors import T30Error
-from pyfax.t30 import PaperWidth, Resolution, ResultCode, Session, Settings, TxPage, _scale
+from pyfax.t30 import (
+    PaperWidth,
+    Resolution,
+    ResultCode,
+    Session,
+    Settings,
+    Terminal,
+    TxPage,
+    _scale,
+)
 from pyfax.t30._pages import best_resolution, fit_page
 from pyfax.t30.fcf import FCF
 from pyfax.t30.frames import Dis, decode_frame
@@ -205,3 +214,25 @@ def test_a_receiver_refuses_a_dcs_wider_than_its_dis() -> None:
     assert rx.result is not None and rx.result.code is ResultCode.INCOMPATIBLE
     assert "DCS asks for what we do not offer" in rx.result.text
     assert any(FCF.DCN.name in ln for ln in rx.trace)
+
+
+def test_fit_page_of_a_single_row_and_with_nothing_coarser_offered() -> None:
+    one = TxPage(np.ones((1, 2432), bool), Resolution.SUPERFINE)
+    fitted = fit_page(one, frozenset({Resolution.STANDARD}), A4)
+    assert fitted is not None and fitted.image.shape == (1, 1728) and fitted.image.all()
+    assert fit_page(TxPage(np.ones((4, 1728), bool)), frozenset({Resolution.R300})) is None
+
+
+@pytest.mark.parametrize("kwargs", [{"resolutions": ("150x150",)}, {"max_width": "letter"},
+                                    {"resolutions": (None,)}])
+def test_a_receiving_terminal_with_an_unknown_format_is_a_t30_error(
+        kwargs: dict[str, object]) -> None:
+    with pytest.raises(T30Error):
+        Terminal("receive", **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_receiving_terminal_offers_what_it_is_told_in_its_dis() -> None:
+    term = Terminal("receive", max_width="b4", resolutions=("fine", "300x300"))
+    s = term.session.settings
+    assert s.max_width is PaperWidth.B4
+    assert s.resolutions == {Resolution.STANDARD, Resolution.FINE, Resolution.R300}

@@ -118,7 +118,8 @@ _COARSER = {Resolution.SUPERFINE: Resolution.FINE, Resolution.FINE: Resolution.S
 def fit_page(page: TxPage, offered: frozenset[Resolution],
              max_width: PaperWidth = PaperWidth.A3) -> TxPage | None:
     """The page as the receiver can take it: at the best resolution it ``offered`` and
-    no wider than ``max_width``, or None when it offers no resolution to reduce to.
+    no wider than ``max_width``, or None when it offers no resolution to reduce to
+    (never for a decoded DIS, which always offers standard).
 
     Down the R8 ladder (superfine -> fine -> standard) every other row is kept per step,
     as spandsp's row squashing does (an area reduction by 2 or 4 down the page would
@@ -142,18 +143,13 @@ def fit_page(page: TxPage, offered: frozenset[Resolution],
         return None
     ladder = target.x_dpi == page.resolution.x_dpi  # both R8: whole steps of 2 rows
     while ladder and page.resolution is not target:
-        coarser = _COARSER.get(page.resolution)
-        if coarser is None or page.image.shape[0] < 2:
-            return None
-        page = TxPage(page.image[::2], coarser)
+        page = TxPage(page.image[::2], _COARSER[page.resolution])
     width = min(page.width, max_width, key=_WIDTHS.index)
     if target is page.resolution and width is page.width:
         return page
     scale = width.width_mm / page.width.width_mm
-    rows = round(page.image.shape[0] * _LINES_PER_MM[target] / _LINES_PER_MM[page.resolution]
-                 * scale)
-    if rows < 1:
-        return None
+    rows = max(1, round(page.image.shape[0] * _LINES_PER_MM[target]
+                        / _LINES_PER_MM[page.resolution] * scale))
     return TxPage(reduce_page(page.image, width.width_px(target.x_dpi), rows), target)
 
 

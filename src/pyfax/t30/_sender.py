@@ -144,6 +144,7 @@ class SenderMixin(Core):
         caps = self._remote_caps
         key = (index, caps.resolutions, caps.max_width)
         if key not in self._fitted:
+            self._fitted = {k: v for k, v in self._fitted.items() if k[0] >= self._page_index}
             page = self._pages[index]
             fitted = fit_page(page, caps.resolutions, caps.max_width)
             if fitted is not None and fitted is not page:
