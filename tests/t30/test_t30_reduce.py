@@ -175,6 +175,17 @@ def test_a_300_dpi_page_reaches_an_r8_only_receiver_at_fine() -> None:
                for ln in tx.trace), tx.trace
 
 
+@pytest.mark.parametrize(("offered", "want"), [
+    (R8_ONLY, Resolution.SUPERFINE), (frozenset({Resolution.FINE}), Resolution.FINE)])
+def test_a_400_dpi_page_reaches_an_r8_only_receiver(offered: frozenset[Resolution],
+                                                     want: Resolution) -> None:
+    original = drawn_page(160, 3456)
+    tx, rx = call([TxPage(original, Resolution.R400)], resolutions=offered)
+    assert tx.result is not None and tx.result.ok and tx.result.resolution is want, tx.result
+    rows = round(160 * {Resolution.SUPERFINE: 15.4, Resolution.FINE: 7.7}[want] * 25.4 / 400)
+    assert_reduced(rx.received_pages[0], original, (rows, 1728))
+
+
 def test_pages_that_reduce_alike_go_on_with_mps() -> None:
     a3, a4 = drawn_page(100, 2432), drawn_page(71, 1728)
     tx, rx = call([TxPage(a3), TxPage(a4), TxPage(a3)], max_width=A4)

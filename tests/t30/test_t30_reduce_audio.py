@@ -72,3 +72,20 @@ def test_spandsp_receiver_a4_only_gets_reduced_pages(width: PaperWidth, res: Res
     rows, got_res = CASES[width, res]
     assert (round(got.xres_dpi), round(got.yres_dpi)) == got_res.value
     assert_reduced(got.image, original, (rows, 1728))
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_spandsp_receiver_r8_only_gets_a_400_dpi_page_at_superfine() -> None:
+    need_v17()
+    original = page_for(PaperWidth.A4, Resolution.R400)
+    path = rx_tiff_path()
+    ours = Terminal("send", [TxPage(original, Resolution.R400)], ecm=True)
+    theirs = SpandspFax(calling=False, rx_tiff=path, ecm=True)  # A4 and R8 only
+    run_call(ours, theirs, limit_s=90)
+    assert theirs.done and theirs.completion == 0, theirs.completion_text
+    assert ours.result is not None and ours.result.resolution is Resolution.SUPERFINE
+    theirs.close()
+    (got,) = t4.read_tiff(path)
+    assert (round(got.xres_dpi), round(got.yres_dpi)) == Resolution.SUPERFINE.value
+    assert_reduced(got.image, original, (round(ROWS * 15.4 * 25.4 / 400), 1728))
