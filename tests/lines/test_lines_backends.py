@@ -1,4 +1,4 @@
-"""Telephony backends: loopback behaviours, impairment stages, WAV, raw PCM."""
+"""Telephony backends: loopback behaviours, WAV, raw PCM (impairments: test_lines_impairments)."""
 
 from __future__ import annotations
 
@@ -12,34 +12,17 @@ from pyfax.errors import LineError
 from pyfax.lines import (
     G711,
     CallProgress,
-    ClockOffset,
-    Delay,
-    Echo,
-    FrequencyOffset,
-    Gain,
     LoopbackBackend,
-    Noise,
     TcpPcmBackend,
     WavRecorder,
     open_backend,
     read_call,
     serve_tcp_once,
 )
-from pyfax.lines.impairments import chain
-from pyfax.modem import channel
 
 
 def _tone(hz: float, n: int, amp: float = 8000.0) -> np.ndarray:
     return (amp * np.sin(2 * np.pi * hz * np.arange(n) / 8000)).astype(np.int16)
-
-
-def _blocks(x: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
-    out, i, k = [], 0, 0
-    while i < len(x):
-        n = sizes[k % len(sizes)]
-        out.append(x[i:i + n])
-        i, k = i + n, k + 1
-    return out
 
 
 class ScriptedRemote:
@@ -118,48 +101,6 @@ def test_silent_remote_answers_but_says_nothing() -> None:
     assert not any(np.any(h) for h in _run(call, 50))
 
 
-def test_stateless_stages_match_the_channel_functions() -> None:
-    x = _tone(1000, 4000)
-    for imp, ref in [(G711("ulaw"), channel.g711_ulaw_roundtrip(x)),
-                     (G711("alaw"), channel.g711_alaw_roundtrip(x)),
-                     (Gain(-10), channel.gain_db(x, -10))]:
-        stage = imp.stage()
-        out = np.concatenate([stage(b) for b in _blocks(x, [160, 7, 333])])
-        assert np.array_equal(out, ref)
-    with pytest.raises(LineError):
-        G711("mulaw").stage()
-
-
-@pytest.mark.parametrize("imp", [Delay(12.5), Echo(20, -12), FrequencyOffset(7.0),
-                                 ClockOffset(100), Noise(-40, seed=3)])
-def test_stateful_stages_do_not_depend_on_block_size(imp) -> None:
-    x = _tone(1200, 8000)
-    whole = imp.stage()(x)
-    stage = imp.stage()
-    cut = np.concatenate([stage(b) for b in _blocks(x, [160, 1, 77, 400])])
-    assert len(whole) == len(cut) == len(x)
-    if isinstance(imp, Noise):  # independent draws: compare the added noise power
-        noise_whole = np.std(whole.astype(float) - x)
-        noise_cut = np.std(cut.astype(float) - x)
-        assert noise_whole == pytest.approx(noise_cut, rel=0.05)
-        assert noise_whole > 50
-    else:
-        assert np.max(np.abs(whole.astype(int) - cut.astype(int))) <= 1
-
-
-def test_delay_and_frequency_offset_do_what_they_say() -> None:
-    x = _tone(1000, 8000)
-    delayed = Delay(10).stage()(x)
-    assert np.array_equal(delayed[80:], x[:-80]) and not np.any(delayed[:80])
-    shifted = FrequencyOffset(50).stage()(x).astype(float)[1000:]
-    spectrum = np.abs(np.fft.rfft(shifted * np.hanning(len(shifted))))
-    peak_hz = np.argmax(spectrum) * 8000 / len(shifted)
-    assert abs(peak_hz - 1050) < 3
-    slow = chain([ClockOffset(1000)])(x)  # 1000 ppm: 8 samples fewer per second
-    assert np.argmax(np.abs(np.fft.rfft(slow[:7900] * np.hanning(7900)))) * 8000 / 7900 == \
-        pytest.approx(1001, abs=2)
-
-
 def test_wav_recorder_keeps_both_directions(tmp_path: Path) -> None:
     backend = LoopbackBackend("answer", remote_factory=lambda: ScriptedRemote([(0, 800)]))
     rec = WavRecorder(backend, tmp_path / "call-{n}.wav")
@@ -214,19 +155,3 @@ def test_backend_specs() -> None:
             open_backend(bad)
     with pytest.raises(LineError):
         open_backend("tcp:70000")
-
-
-def test_clock_offset_slips_like_an_elastic_buffer() -> None:
-    for ppm in (100.0, -100.0):
-        stage = ClockOffset(ppm).stage()
-        x = _tone(1000, 8000 * 20)  # 20 s: 16 samples of drift each way
-        out = np.concatenate([stage(b) for b in _blocks(x, [160])])
-        assert len(out) == len(x)
-        assert stage.slips == 0  # 16 samples fit the elastic buffer
-        tail = out[-8000:].astype(float)
-        peak = np.argmax(np.abs(np.fft.rfft(tail * np.hanning(8000)))) * 8000 / 8000
-        assert peak == pytest.approx(1000, abs=1.5)
-        stage = ClockOffset(10 * ppm).stage()
-        for b in _blocks(x, [160]):
-            stage(b)
-        assert 1 <= stage.slips <= 3  # 160 samples of drift, slips of 64 samples
