@@ -1,30 +1,26 @@
 """Telephone line impairments on int16 audio at 8000 Hz: streaming stages and whole signals.
 
-These model what a real line does to a fax signal, for tests, benchmarks and
+They model what a real line does to a fax signal, for tests, benchmarks and
 simulated calls: gain and level, white noise, G.711 µ-law and A-law coding
 (ITU-T G.711, Tables 1a/1b and 2a/2b: 8 segments of 16 steps), a carrier
-frequency offset (shift of the analytic signal, as an FDM carrier system does),
-a sample-clock offset (band-limited resampling), a talker echo and a pure delay.
+frequency offset (as an FDM carrier system makes), a sample-clock offset, a
+talker echo and a pure delay.
 
-How it works: each impairment with memory is a *stage*, an object whose
-``__call__(block)`` returns a block of the same length and keeps everything
-that lasts between blocks as attributes (delay line, Hilbert filter state,
-carrier sample count, resampling history), so the output does not depend on
-the block size, down to one sample. The whole-signal functions (``echo``,
-``delay``, ``frequency_offset``, ``awgn`` ...) run one stage over the whole
-signal; ``clock_offset`` uses the stage's interpolator without its elastic
-buffer, so that its output length follows the clock ratio.
+Each impairment with memory is a *stage*: ``stage(block)`` returns a block of
+the same length, and what lasts between blocks is kept in attributes, so the
+output does not depend on the block size, down to one sample. The
+whole-signal functions run one stage over the whole signal, except
+``clock_offset``, which uses the stage's interpolator alone so that its
+output length follows the clock ratio.
 
-- Frequency offset: a 63-tap Hilbert FIR (Parks-McClellan, 150-3850 Hz) gives
-  the quadrature signal, the real path is delayed by the FIR's 31 samples,
-  and a phasor counted from the first sample shifts the analytic signal.
-- Clock offset: each output sample interpolates the input at a position that
-  advances ``1 + ppm * 1e-6`` input samples per output sample, with a
-  Kaiser-windowed sinc of 32 taps tabulated at 1024 fractional positions
-  (timing error below 1/2048 sample, above 55 dB SNR). The streaming stage
-  runs 64 samples late; when its latency would leave [16, 207] samples it
-  slips by 64 samples (repeats or drops 8 ms), as the elastic store of a
-  plesiochronous digital link does (ITU-T G.822 controlled slips).
+- Frequency offset: a 63-tap Hilbert FIR (Parks-McClellan, 150-3850 Hz) makes
+  the quadrature signal, the real path waits the FIR's 31 samples, and a
+  phasor counted in samples shifts the analytic signal.
+- Clock offset: output sample n interpolates the input at ``n * (1 + ppm *
+  1e-6)`` with a Kaiser-windowed sinc of 32 taps, tabulated at 1024 fractions
+  (timing error < 1/2048 sample: > 55 dB SNR). The stage runs 64 samples
+  late; when its latency would leave 16..207 samples it slips by 64 (repeats
+  or drops 8 ms), as a plesiochronous link's elastic store does (G.822).
 
 Every function takes and returns int16 samples (saturating) and is
 deterministic: random ones take a ``numpy.random.Generator``.
@@ -35,7 +31,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -220,12 +216,12 @@ def g711_alaw_roundtrip(audio: ArrayLike) -> Samples:
 
 
 class _Fifo:
-    """A delay of ``n_samples`` on float samples, carried across blocks."""
+    """A delay of ``n_samples``, carried across blocks."""
 
-    def __init__(self, n_samples: int) -> None:
-        self.held = np.zeros(n_samples)
+    def __init__(self, n_samples: int, dtype: type[np.generic] = np.float64) -> None:
+        self.held: NDArray[Any] = np.zeros(n_samples, dtype)
 
-    def __call__(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+    def __call__(self, x: NDArray[Any]) -> NDArray[Any]:
         joined = np.concatenate([self.held, x])
         self.held = joined[x.size:]
         return joined[: x.size]
@@ -239,10 +235,11 @@ class DelayLine:
     """
 
     def __init__(self, delay_ms: float) -> None:
-        self.fifo = _Fifo(_delay_samples(delay_ms, "delay"))
+        self.fifo = _Fifo(_delay_samples(delay_ms, "delay"), np.int16)
 
     def __call__(self, block: ArrayLike) -> Samples:
-        return to_int16(self.fifo(_as_float(block)))
+        x = np.asarray(block).reshape(-1)
+        return np.asarray(self.fifo(x if x.dtype == np.int16 else to_int16(x)), dtype=np.int16)
 
 
 def delay(audio: ArrayLike, ms: float) -> Samples:
@@ -328,8 +325,7 @@ def _sinc_table() -> NDArray[np.float64]:
 
 
 def _interpolate(x: NDArray[np.float64], positions: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``x`` band-limited-interpolated at ``positions`` (each 15 taps inside its start, 16 inside
-    its end)."""
+    """``x`` interpolated at ``positions`` (each with 15 samples of ``x`` before it, 16 after)."""
     table = _sinc_table()
     out = np.empty(positions.size)
     for start in range(0, positions.size, _INTERPOLATE_ROWS):
@@ -359,32 +355,35 @@ class ClockDrift:
     def __init__(self, ppm: float) -> None:
         _check_ppm(ppm)
         self.drift_per_sample = ppm * 1e-6
+        self.slip_sign = 1 if ppm >= 0 else -1  # +1: repeats when dry, -1: drops when full
+        # drift the elastic store takes up before its first slip
+        self.slack = (_ELASTIC_LATENCY - _ELASTIC_MIN if ppm >= 0
+                      else _ELASTIC_MAX - _ELASTIC_LATENCY)
         self.history = np.zeros(_ELASTIC_LATENCY + _SINC_HALF_TAPS)
         self.first_index = -self.history.size  # input index of history[0]
         self.n_samples = 0  # output samples produced
         self.slips = 0
 
-    def _positions(self, n: NDArray[np.int64]) -> tuple[NDArray[np.float64], int]:
-        """Where output samples ``n`` read the history, and the slips made by the last one."""
+    def _slips_by(self, n: int) -> int:
+        return max(0, math.ceil((abs(n * self.drift_per_sample) - self.slack) / _ELASTIC_LATENCY))
+
+    def _positions(self, n_first: int, n_samples: int) -> NDArray[np.float64]:
+        """Where the next ``n_samples`` output samples read the history; counts the slips."""
+        n = np.arange(n_first, n_first + n_samples)
         drift = n * self.drift_per_sample
-        if self.drift_per_sample >= 0:  # latency shrinks: repeat 64 samples when dry
-            slips = np.maximum(0.0, np.ceil((_ELASTIC_MIN - _ELASTIC_LATENCY + drift)
-                                            / _ELASTIC_LATENCY))
-            shift = -slips * _ELASTIC_LATENCY
-        else:  # latency grows: drop 64 samples when overfull
-            slips = np.maximum(0.0, np.ceil((_ELASTIC_LATENCY - drift - _ELASTIC_MAX)
-                                            / _ELASTIC_LATENCY))
-            shift = slips * _ELASTIC_LATENCY
-        start = n - _ELASTIC_LATENCY - self.first_index + shift
-        return np.asarray(start + drift, dtype=np.float64), int(slips[-1]) if n.size else 0
+        slips_first, self.slips = self._slips_by(n_first), self._slips_by(n[-1])
+        slips: float | NDArray[np.float64] = float(self.slips)
+        if slips_first != self.slips:  # a slip inside this block
+            slips = np.maximum(0.0, np.ceil((np.abs(drift) - self.slack) / _ELASTIC_LATENCY))
+        lag = _ELASTIC_LATENCY + self.first_index + self.slip_sign * _ELASTIC_LATENCY * slips
+        return np.asarray((n - lag) + drift, dtype=np.float64)
 
     def __call__(self, block: ArrayLike) -> Samples:
         x = _as_float(block)
         if x.size == 0:
             return to_int16(x)
         self.history = np.concatenate([self.history, x])
-        positions, self.slips = self._positions(np.arange(self.n_samples,
-                                                          self.n_samples + x.size))
+        positions = self._positions(self.n_samples, x.size)
         out = _interpolate(self.history, positions)
         self.n_samples += x.size
         drop = max(math.floor(positions[-1]) - 2 * _ELASTIC_LATENCY, 0)  # keep a slip's worth
