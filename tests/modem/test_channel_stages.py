@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
@@ -142,3 +144,19 @@ def test_clock_offset_is_the_stage_interpolator_without_elastic_buffer() -> None
             channel.ClockDrift(bad)
         with pytest.raises(ModemError):
             channel.clock_offset(x, bad)
+
+
+@settings(max_examples=25, deadline=None)
+@given(sizes=st.lists(st.integers(0, 500), min_size=1, max_size=40),
+       name=st.sampled_from(["clock+10000", "clock-10000", "freq-50", "echo", "noise"]))
+def test_any_block_partition_gives_the_whole_signal_output(sizes: list[int], name: str) -> None:
+    x = tones(16_000)  # long enough for both clock stages to slip
+    whole = STAGES[name]()(x)
+    stage = STAGES[name]()
+    cycle = [*sizes, 1]  # empty blocks allowed; the final 1 keeps the cut moving
+    outs, i, k = [], 0, 0
+    while i < len(x):
+        size = cycle[k % len(cycle)]
+        outs.append(stage(x[i:i + size]))
+        i, k = i + size, k + 1
+    assert np.array_equal(np.concatenate(outs), whole)
