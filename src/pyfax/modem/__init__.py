@@ -8,8 +8,9 @@ convenience API runs a whole burst::
     bits = modem.demodulate("v29", 9600, audio)
 
 The V.27ter, V.29 and V.17 classes are imported lazily (``modem.V29Receiver``
-works once :mod:`pyfax.modem.v29` exists); line impairments for tests are in
-:mod:`pyfax.modem.channel`.
+loads :mod:`pyfax.modem.v29` on first use). Line impairments (G.711, noise,
+level, echo, delay, frequency and clock offset), as whole-signal functions and
+as streaming stages for simulated calls, are in :mod:`pyfax.modem.channel`.
 """
 
 from __future__ import annotations
