@@ -32,6 +32,7 @@ from pyfax.t30.params import (
     FALLBACK_SEQUENCE,
     Compression,
     Modem,
+    PageLength,
     PaperWidth,
     Resolution,
 )
@@ -56,7 +57,8 @@ def test_dcs_rate_codes_match_t30_table_2() -> None:
 
 
 def test_spandsp_style_dis_decodes() -> None:
-    # A DIS as spandsp builds it: V.17+V.29+V.27ter, fine, MR, A4, unlimited, 0 ms, ECM, T.6
+    # A DIS as spandsp builds it: V.17+V.29+V.27ter, fine, MR, A4 width, A4+B4 length,
+    # 0 ms, ECM, T.6
     fif = pack_fields({"receive_fax": 1, "data_rate": 11, "fine": 1, "two_dimensional": 1,
                        "length": 1, "min_scan_time": 7, "ecm": 1, "t6": 1, "superfine": 1})
     caps = Capabilities.decode(fif)
@@ -64,7 +66,22 @@ def test_spandsp_style_dis_decodes() -> None:
     assert caps.compressions == frozenset(Compression)
     assert {Resolution.STANDARD, Resolution.FINE, Resolution.SUPERFINE} <= caps.resolutions
     assert caps.ecm and caps.can_receive and caps.min_scan_time_ms == 0
+    assert caps.max_length is PageLength.B4
     assert fif[2] & 0x80 and fif[3] & 0x80 and not fif[-1] & 0x80  # extend bits
+
+
+def test_recording_length_bits() -> None:
+    # T.30 Table 2 bits 19-20: (0,0) A4, (1,0) A4+B4 (DCS: B4), (0,1) unlimited
+    for length, bits in ((PageLength.A4, 0), (PageLength.B4, 1), (PageLength.UNLIMITED, 2)):
+        fif = Capabilities(max_length=length).encode()
+        assert (fif[2] >> 2) & 3 == bits
+        assert Capabilities.decode(fif).max_length is length
+        rate = FALLBACK_SEQUENCE[0]
+        assert (DcsParams(rate, length=length).encode()[2] >> 2) & 3 == bits
+    assert PageLength.B4.holds(PageLength.A4) and not PageLength.A4.holds(PageLength.B4)
+    assert PageLength.parse("unlimited") is PageLength.UNLIMITED
+    with pytest.raises(ValueError):
+        PageLength.parse("A3")
 
 
 def test_extend_bit_limits_the_field() -> None:
@@ -81,7 +98,7 @@ def test_extend_bit_limits_the_field() -> None:
     ecm=st.booleans(),
     frame_size_octets=st.just(256),
     width=st.sampled_from(list(PaperWidth)),
-    unlimited_length=st.booleans(),
+    length=st.sampled_from(list(PageLength)),
     min_scan_time_ms=st.sampled_from([0, 5, 10, 20, 40]),
 ))
 def test_dcs_round_trip(params: DcsParams) -> None:
@@ -101,7 +118,7 @@ def test_dcs_round_trip(params: DcsParams) -> None:
         lambda s: frozenset(s | {Compression.MH})),
     ecm=st.just(True),
     max_width=st.sampled_from(list(PaperWidth)),
-    unlimited_length=st.booleans(),
+    max_length=st.sampled_from(list(PageLength)),
     min_scan_time_ms=st.sampled_from([0, 5, 10, 20, 40]),
 ))
 def test_dis_dtc_round_trip(caps: Capabilities) -> None:

@@ -8,7 +8,14 @@ call ends with a :class:`CallResult` whose :class:`ResultCode` says why.
 
 from pyfax.t4.geometry import PaperWidth, Resolution
 from pyfax.t30._pages import TxPage
-from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem, ModemRate, Timer
+from pyfax.t30.params import (
+    FALLBACK_SEQUENCE,
+    Compression,
+    Modem,
+    ModemRate,
+    PageLength,
+    Timer,
+)
 from pyfax.t30.result import CallResult, ResultCode
 from pyfax.t30.session import Session, Settings
 from pyfax.t30.states import Phase, State
@@ -20,6 +27,7 @@ __all__ = [
     "Compression",
     "Modem",
     "ModemRate",
+    "PageLength",
     "PaperWidth",
     "Phase",
     "Resolution",

@@ -6,7 +6,9 @@ unpacks them with ``bitorder="little"``. Non-ECM pages are padded to the
 receiver's minimum scan line time (T.30 Table 2 bits 21-23, T.4 §4.1.1)
 and end with RTC; ECM pages need no padding (T.4 Annex A). A page the
 receiver's DIS cannot take as it is (a resolution it lacks, a width beyond
-its recording width) is reduced to what it can take (:func:`fit_page`).
+its recording width) is reduced to what it can take (:func:`fit_page`); one
+longer than its recording length (Table 2 bits 19-20) is cut into pages of
+that length (:func:`split_rows`), as a scanner feeding a long sheet would.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from pyfax.errors import T4Error, T30Error
 from pyfax.t4.geometry import PaperWidth, Resolution
 from pyfax.t30._scale import reduce_page
 from pyfax.t30.dis import DcsParams
-from pyfax.t30.params import Compression
+from pyfax.t30.params import Compression, PageLength
 
 __all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_resolution", "as_tx_page",
-           "best_resolution", "decode_page", "ecm_blocks", "encode_page", "fit_page"]
+           "best_resolution", "decode_page", "ecm_blocks", "encode_page", "fit_page",
+           "max_page_rows", "split_rows"]
 
 ECM_FRAMES_PER_BLOCK = 256
 LOST_SLACK_OCTETS = 16
@@ -158,6 +161,28 @@ _LINES_PER_MM = {Resolution.STANDARD: 3.85, Resolution.FINE: 7.7, Resolution.SUP
 """Exact vertical resolutions (T.4 §2.1-2.2), of which the dpi values are roundings."""
 _WIDTHS = list(PaperWidth)
 """Widths from the narrowest (A4) to the widest (A3)."""
+
+
+def max_page_rows(length: PageLength, resolution: Resolution) -> int | None:
+    """Scan lines of a page ``length`` long at ``resolution`` (None: unlimited).
+
+    >>> max_page_rows(PageLength.A4, Resolution.FINE), max_page_rows(PageLength.B4, Resolution.R300)
+    (2286, 4299)
+    """
+    if length is PageLength.UNLIMITED:
+        return None
+    return math.floor(float(length.value) * _LINES_PER_MM[resolution] + 1e-9)
+
+
+def split_rows(n_rows: int, max_rows: int | None) -> list[tuple[int, int]]:
+    """Row ranges ``[start, stop)`` cutting ``n_rows`` into pages of at most ``max_rows``.
+
+    >>> split_rows(5000, 2286), split_rows(10, None)
+    ([(0, 2286), (2286, 4572), (4572, 5000)], [(0, 10)])
+    """
+    if max_rows is None or n_rows <= max_rows:
+        return [(0, n_rows)]
+    return [(i, min(i + max_rows, n_rows)) for i in range(0, n_rows, max_rows)]
 
 
 def best_resolution(have: Resolution, offered: frozenset[Resolution]) -> Resolution | None:

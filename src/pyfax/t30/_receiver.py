@@ -7,6 +7,10 @@ arrives, and answered MCF, or RTN when too many lines are damaged
 (``Settings.rtn_damaged_fraction``). With ECM: FCD frames are gathered per
 block; PPS is answered MCF when the block is whole, else PPR naming the
 missing frames; CTC gets CTR, EOR gets ERR, RR gets the last response.
+A DCS asking for more than the DIS offered (a modem, coding, resolution,
+width or recording length, Table 2 bits 19-20) is refused with DCN
+(``INCOMPATIBLE``). A page longer than the length offered is kept and noted in
+the trace: T.30 and T.4 make no protocol error of it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from numpy.typing import NDArray
 
 from pyfax.t4.geometry import PaperWidth
 from pyfax.t30._core import Core
-from pyfax.t30._pages import decode_page
+from pyfax.t30._pages import decode_page, max_page_rows
 from pyfax.t30.dis import Capabilities, DcsParams
 from pyfax.t30.events import (
     Action,
@@ -97,7 +101,8 @@ class ReceiverMixin(Core):
     def _local_caps(self) -> Capabilities:
         s = self.settings
         return Capabilities(modems=s.modems, can_receive=True, resolutions=s.resolutions,
-                            compressions=s.compressions, ecm=s.ecm, max_width=s.max_width)
+                            compressions=s.compressions, ecm=s.ecm, max_width=s.max_width,
+                            max_length=s.max_length)
 
     def _send_dis(self) -> None:
         frames: list[Frame] = [Ident(FCF.CSI, self.settings.ident)] if self.settings.ident else []
@@ -133,7 +138,8 @@ class ReceiverMixin(Core):
         offered = Capabilities.decode(self._local_caps().encode()).modems  # V.17 implies all
         if (dcs.modem_rate.modem not in offered or dcs.compression not in s.compressions
                 or dcs.resolution not in s.resolutions or (dcs.ecm and not s.ecm)
-                or _WIDTHS.index(dcs.width) > _WIDTHS.index(s.max_width)):
+                or _WIDTHS.index(dcs.width) > _WIDTHS.index(s.max_width)
+                or not s.max_length.holds(dcs.length)):
             self._disconnect(ResultCode.INCOMPATIBLE, f"DCS asks for what we do not offer: {dcs}")
             return
         self._stop_timer(Timer.T1)
@@ -279,6 +285,12 @@ class ReceiverMixin(Core):
     def _keep(self, image: NDArray[np.bool_]) -> None:
         dcs = self.progress.dcs
         assert dcs is not None
+        limit = max_page_rows(self.settings.max_length, dcs.resolution)
+        if limit is not None and image.shape[0] > limit:
+            # T.30 makes no protocol error of it (the DCS length field is what is checked)
+            self._log(f"page {len(self.progress.received_pages) + 1} has {image.shape[0]} rows,"
+                      f" longer than the {self.settings.max_length.name} length we offered"
+                      f" ({limit} rows): kept as received")
         self.progress.received_pages.append(image)
         self.progress.received_resolutions.append(dcs.resolution)
 

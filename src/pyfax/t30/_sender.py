@@ -7,6 +7,9 @@ Phase B: DIS in, DCS + TCF out, walking down the fall-back order on FTT. A
 page the DIS cannot take as it is gets reduced to it (``fit_page``: a
 narrower width, a resolution it offers), with a trace line saying so;
 ``INCOMPATIBLE`` is left for what no reduction mends (no fast modem shared).
+A page longer than the DIS's recording length (Table 2 bits 19-20: A4, B4 or
+unlimited) is cut into pages of that length, sent one after another with MPS
+and counted as the pages they are; the trace says so.
 Phase C/D without ECM: the page, then MPS/EOM/EOP; MCF/PIP go on, RTP retrains
 and goes on, RTN/PIN retrains and sends the page again (falling back after
 ``rtn_per_rate`` RTNs at one rate). With ECM: blocks of FCD frames and PPS,
@@ -22,7 +25,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pyfax.t30._core import Core
-from pyfax.t30._pages import TxPage, ecm_blocks, encode_page, fit_page
+from pyfax.t30._pages import TxPage, ecm_blocks, encode_page, fit_page, max_page_rows, split_rows
 from pyfax.t30.dis import Capabilities, DcsParams
 from pyfax.t30.events import ReceiveV21, SendEcmBlock, SendPage, SendTcf, SendTone, Tone
 from pyfax.t30.fcf import FCF
@@ -44,6 +47,7 @@ from pyfax.t30.params import (
     FALLBACK_SEQUENCE,
     Compression,
     ModemRate,
+    PageLength,
     PaperWidth,
     Resolution,
     Timer,
@@ -63,16 +67,18 @@ class SenderMixin(Core):
         self._rates: list[ModemRate] = []
         self._rate_index = 0
         self._page_index = 0
+        self._part = 0  # which cut of the page in hand (pages longer than the DIS allows)
         self._rtn_count = 0
         self._remote_caps = Capabilities()
-        self._coded: dict[tuple[int, DcsParams], bytes] = {}
+        self._coded: dict[tuple[int, int, DcsParams], bytes] = {}
         self._blocks: list[list[bytes]] = []
         self._block_index = 0
         self._ppr_count = 0
         self._resend: list[int] = []
         self._post = FCF.EOP
         self._given_up: set[int] = set()  # pages with a block given up (EOR)
-        self._fitted: dict[tuple[int, frozenset[Resolution], PaperWidth], TxPage | None] = {}
+        self._fitted: dict[tuple[int, frozenset[Resolution], PaperWidth, PageLength],
+                           TxPage | None] = {}
 
     def _start_sender(self) -> None:
         self._set_state(State.T_WAIT_DIS)
@@ -142,7 +148,7 @@ class SenderMixin(Core):
         """Page ``index`` reduced to a resolution and width the receiver's DIS offers
         (None: it offers no resolution to reduce to); reduced once per DIS."""
         caps = self._remote_caps
-        key = (index, caps.resolutions, caps.max_width)
+        key = (index, caps.resolutions, caps.max_width, caps.max_length)
         if key not in self._fitted:
             self._fitted = {k: v for k, v in self._fitted.items() if k[0] >= self._page_index}
             page = self._pages[index]
@@ -152,11 +158,35 @@ class SenderMixin(Core):
                           f"{_size(fitted)} (it offers {caps.max_width.name} width at most, "
                           f"{'+'.join(sorted(r.name for r in caps.resolutions))})")
             self._fitted[key] = fitted
+            cuts = self._cuts(fitted) if fitted is not None else []
+            if fitted is not None and len(cuts) > 1:
+                self._log(f"page {index + 1} ({fitted.image.shape[0]} rows) cut into {len(cuts)}"
+                          f" pages of at most {cuts[0][1]} rows: the receiver takes"
+                          f" {caps.max_length.name} length at most")
         return self._fitted[key]
+
+    def _cuts(self, page: TxPage) -> list[tuple[int, int]]:
+        rows = max_page_rows(self._remote_caps.max_length, page.resolution)
+        return split_rows(int(page.image.shape[0]), rows)
+
+    def _sheet(self) -> TxPage | None:
+        """The part of the page in hand that goes out as one page (None as :meth:`_page`)."""
+        page = self._page(self._page_index)
+        if page is None:
+            return None
+        cuts = self._cuts(page)
+        if len(cuts) == 1:
+            return page
+        start, stop = cuts[self._part]
+        return TxPage(page.image[start:stop], page.resolution)
+
+    def _more_parts(self) -> bool:
+        page = self._page(self._page_index)
+        return page is not None and self._part + 1 < len(self._cuts(page))
 
     def _dcs_for_page(self) -> DcsParams | None:
         caps, s = self._remote_caps, self.settings
-        page = self._page(self._page_index)
+        page = self._sheet()
         if page is None:
             return None
         ecm = s.ecm and caps.ecm
@@ -168,7 +198,7 @@ class SenderMixin(Core):
         else:
             comp = Compression.MH
         return DcsParams(self._rates[self._rate_index], page.resolution, comp, ecm,
-                         s.ecm_frame_size, page.width, caps.unlimited_length,
+                         s.ecm_frame_size, page.width, caps.max_length,
                          0 if ecm else caps.min_scan_time_ms)
 
     def _send_dcs(self) -> None:
@@ -217,6 +247,8 @@ class SenderMixin(Core):
     # --- phase C/D without ECM ---------------------------------------------------
 
     def _post_command(self) -> FCF:
+        if self._more_parts():
+            return FCF.MPS  # the next cut of the same page: same DCS
         if self._page_index + 1 >= len(self._pages):
             return FCF.EOP
         nxt, cur = self._page(self._page_index + 1), self._page(self._page_index)
@@ -225,9 +257,9 @@ class SenderMixin(Core):
         return FCF.MPS if same else FCF.EOM
 
     def _coded_page(self, dcs: DcsParams) -> bytes:
-        key = (self._page_index, dcs)
+        key = (self._page_index, self._part, dcs)
         if key not in self._coded:
-            page = self._page(self._page_index)
+            page = self._sheet()
             assert page is not None  # a DCS was built for it
             self._coded = {key: encode_page(page, dcs)}
         return self._coded[key]
@@ -242,7 +274,7 @@ class SenderMixin(Core):
             self._block_index = 0
             self._send_block(list(range(len(self._blocks[0]))))
             return
-        self._log(f"tx page {self._page_index + 1} ({len(data)} octets at {dcs.modem_rate})")
+        self._log(f"tx page {self.progress.pages + 1} ({len(data)} octets at {dcs.modem_rate})")
         post = self._frames([Simple(self._post)])
         self._command([SendPage(dcs.modem_rate, data), post], Timer.T4, [post])
         self._set_state(State.T_WAIT_POST_RESPONSE)
@@ -261,7 +293,11 @@ class SenderMixin(Core):
         if self._post is FCF.EOP:
             self._disconnect(ResultCode.OK)
             return
-        self._page_index += 1
+        if self._more_parts():
+            self._part += 1
+        else:
+            self._page_index += 1
+            self._part = 0
         if self._post is FCF.EOM:
             self._set_state(State.T_WAIT_DIS)
             self._start_timer(Timer.T1)
@@ -277,7 +313,7 @@ class SenderMixin(Core):
 
     def _t_rtn(self) -> None:
         self._rtn_count += 1
-        self._log(f"page {self._page_index + 1} rejected ({self._rtn_count} time(s))")
+        self._log(f"page {self.progress.pages + 1} rejected ({self._rtn_count} time(s))")
         if self._rtn_count > self.settings.rtn_per_rate:
             self._rtn_count = 0
             self._fall_back(ResultCode.PAGES_REJECTED, "page rejected at every rate")
@@ -293,7 +329,7 @@ class SenderMixin(Core):
         self._resend = numbers
         frames = [encode_frame(Fcd(n, block[n]), final=False) for n in numbers]
         frames += [encode_frame(Simple(FCF.RCP), final=False)] * RCP_REPEATS
-        pps = Pps(self._block_post(), self._page_index, self._block_index, len(block))
+        pps = Pps(self._block_post(), self.progress.pages, self._block_index, len(block))
         self._log(f"tx ECM block {self._block_index} ({len(numbers)} of {len(block)} frames"
                   f" at {dcs.modem_rate})")
         v21 = self._frames([pps])
@@ -341,7 +377,7 @@ class SenderMixin(Core):
 
     def _send_eor(self, n_missing: int) -> None:
         """Give the block up (T.30 §A.4.4): EOR with the PPS's post-message command."""
-        self._log(f"page {self._page_index + 1} block {self._block_index}: {n_missing} frame(s)"
+        self._log(f"page {self.progress.pages + 1} block {self._block_index}: {n_missing} frame(s)"
                   " still damaged at the lowest rate, giving the block up")
         self._given_up.add(self._page_index)
         self._command([self._frames([Eor(self._block_post())])], Timer.T4)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pyfax.errors import FrameDecodeError
 from pyfax.t4.geometry import PaperWidth, Resolution
-from pyfax.t30.params import Compression, Modem, ModemRate
+from pyfax.t30.params import Compression, Modem, ModemRate, PageLength
 
 __all__ = ["FIELDS", "Capabilities", "DcsParams", "pack_fields", "unpack_fields"]
 
@@ -78,7 +78,10 @@ _DIS_MODEMS: dict[int, frozenset[Modem]] = {
 # bits 21-23 (value = b21 + 2*b22 + 4*b23) -> minimum scan line time in ms at 7.7 l/mm
 _SCAN_MS = {0: 20, 4: 40, 2: 10, 1: 5, 7: 0, 3: 10, 6: 20, 5: 40}
 _SCAN_CODE = {20: 0, 40: 4, 10: 2, 5: 1, 0: 7}
-LENGTH_UNLIMITED = 2  # bits 19-20 = (0, 1); (1, 0) is "A4 and B4"
+# bits 19-20 (value = b19 + 2*b20): DIS (0,0) A4, (1,0) A4 and B4, (0,1) unlimited;
+# DCS (0,0) A4, (1,0) B4, (0,1) unlimited; (1,1) is invalid and read as unlimited
+_LENGTH_CODE = {PageLength.A4: 0, PageLength.B4: 1, PageLength.UNLIMITED: 2}
+_LENGTH = {0: PageLength.A4, 1: PageLength.B4, 2: PageLength.UNLIMITED, 3: PageLength.UNLIMITED}
 _WIDTH = {0: PaperWidth.A4, 1: PaperWidth.B4, 2: PaperWidth.A3, 3: PaperWidth.A3}
 _WIDTH_CODE = {PaperWidth.A4: 0, PaperWidth.B4: 1, PaperWidth.A3: 2}
 
@@ -132,7 +135,7 @@ class Capabilities:
     compressions: frozenset[Compression] = frozenset(Compression)
     ecm: bool = True
     max_width: PaperWidth = PaperWidth.A4
-    unlimited_length: bool = True
+    max_length: PageLength = PageLength.UNLIMITED
     min_scan_time_ms: int = 0
 
     def __str__(self) -> str:
@@ -141,7 +144,7 @@ class Capabilities:
             return "+".join(sorted(i.name for i in items))
         return (f"{names(self.modems)}, {names(self.resolutions)}, {names(self.compressions)}, "
                 f"ecm={self.ecm}, width<={self.max_width.name}, "
-                f"{'unlimited' if self.unlimited_length else 'A4'} length, "
+                f"length<={self.max_length.name}, "
                 f"scan {self.min_scan_time_ms} ms"
                 + (", can receive" if self.can_receive else "")
                 + (", can send (polling)" if self.ready_to_transmit else ""))
@@ -163,7 +166,7 @@ class Capabilities:
             "fine": int(Resolution.FINE in res),
             "two_dimensional": int(Compression.MR in self.compressions),
             "width": _WIDTH_CODE[self.max_width],
-            "length": LENGTH_UNLIMITED if self.unlimited_length else 0,
+            "length": _LENGTH_CODE[self.max_length],
             "min_scan_time": _SCAN_CODE[self.min_scan_time_ms],
             "ecm": int(self.ecm),
             "t6": int(Compression.MMR in self.compressions and self.ecm),
@@ -197,7 +200,7 @@ class Capabilities:
             compressions=frozenset(comp),
             ecm=bool(f["ecm"]),
             max_width=_WIDTH[f["width"]],
-            unlimited_length=f["length"] == LENGTH_UNLIMITED,
+            max_length=_LENGTH[f["length"]],
             min_scan_time_ms=_SCAN_MS[f["min_scan_time"]],
         )
 
@@ -212,13 +215,13 @@ class DcsParams:
     ecm: bool = False
     frame_size_octets: int = 256
     width: PaperWidth = PaperWidth.A4
-    unlimited_length: bool = True
+    length: PageLength = PageLength.UNLIMITED
     min_scan_time_ms: int = 0
 
     def __str__(self) -> str:
         ecm = f"ECM {self.frame_size_octets}" if self.ecm else "no ECM"
         return (f"{self.modem_rate}, {self.resolution.name}, {self.compression.name}, {ecm}, "
-                f"{self.width.name}, scan {self.min_scan_time_ms} ms")
+                f"{self.width.name}, length {self.length.name}, scan {self.min_scan_time_ms} ms")
 
     def encode(self) -> bytes:
         """The DCS information field."""
@@ -229,7 +232,7 @@ class DcsParams:
             "fine": int(r is Resolution.FINE),
             "two_dimensional": int(self.compression is Compression.MR),
             "width": _WIDTH_CODE[self.width],
-            "length": LENGTH_UNLIMITED if self.unlimited_length else 0,
+            "length": _LENGTH_CODE[self.length],
             "min_scan_time": _SCAN_CODE[self.min_scan_time_ms],
             "ecm": int(self.ecm),
             "frame_size_64": int(self.ecm and self.frame_size_octets == 64),
@@ -267,7 +270,7 @@ class DcsParams:
             ecm=bool(f["ecm"]),
             frame_size_octets=64 if f["frame_size_64"] else 256,
             width=_WIDTH[f["width"]],
-            unlimited_length=f["length"] == LENGTH_UNLIMITED,
+            length=_LENGTH[f["length"]],
             min_scan_time_ms=_SCAN_MS[f["min_scan_time"]],
         )
 

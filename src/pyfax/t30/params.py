@@ -6,6 +6,8 @@ the rest of :mod:`pyfax.t30` speaks in: which fast modem at which rate
 failed training (§5.3.6.2.1 note; the order is ours, V.17 first), the
 codings (bits 16 and 31) and the timers of §5.4.3.3 (T1-T5). The resolutions
 (bits 15, 41-43) and recording widths (bits 17-18) are those of T.4 §2,
+:class:`PageLength` the recording lengths of bits 19-20 (A4 297 mm, B4 364 mm,
+unlimited),
 :class:`~pyfax.t4.geometry.Resolution` and :class:`~pyfax.t4.geometry.PaperWidth`,
 re-exported here; :mod:`pyfax.t30.dis` maps them to and from the bits.
 """
@@ -22,6 +24,7 @@ __all__ = [
     "Compression",
     "Modem",
     "ModemRate",
+    "PageLength",
     "PaperWidth",
     "Resolution",
     "Timer",
@@ -34,6 +37,36 @@ class Modem(enum.Enum):
     V27TER = "v27ter"
     V29 = "v29"
     V17 = "v17"
+
+
+class PageLength(enum.Enum):
+    """Maximum recording length (T.30 Table 2 bits 19-20), in millimetres (0: none)."""
+
+    A4 = 297
+    B4 = 364
+    UNLIMITED = 0
+
+    @classmethod
+    def parse(cls, value: PageLength | str) -> PageLength:
+        """A member from itself or from ``"A4"``, ``"B4"`` or ``"unlimited"``.
+
+        Raises:
+            ValueError: any other value.
+        """
+        if isinstance(value, PageLength):
+            return value
+        try:
+            return cls[str(value).upper()]
+        except KeyError:
+            raise ValueError(f"a recording length is 'A4', 'B4' or 'unlimited', not {value!r}"
+                             ) from None
+
+    def holds(self, other: PageLength) -> bool:
+        """Whether paper of this length takes pages of ``other``'s length."""
+        return _LENGTH_ORDER.index(other) <= _LENGTH_ORDER.index(self)
+
+
+_LENGTH_ORDER = [PageLength.A4, PageLength.B4, PageLength.UNLIMITED]
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,8 +51,8 @@ class Session(SenderMixin, ReceiverMixin):
     @property
     def page_octets(self) -> int | None:
         """Octets of the coded page in progress (transmitter, once coded), else None."""
-        for (index, _dcs), data in self._coded.items():
-            if index == self._page_index:
+        for (index, part, _dcs), data in self._coded.items():
+            if (index, part) == (self._page_index, self._part):
                 return len(data)
         return None
 

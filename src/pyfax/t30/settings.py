@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from pyfax.t4.geometry import PaperWidth, Resolution
 from pyfax.t30.dis import DcsParams
 from pyfax.t30.events import Action, Heard
-from pyfax.t30.params import Compression, Modem, Timer
+from pyfax.t30.params import Compression, Modem, PageLength, Timer
 
 __all__ = ["Command", "Progress", "Settings"]
 
@@ -35,6 +35,7 @@ class Settings:
         compressions: codings we support.
         resolutions: resolutions we accept as a receiver.
         max_width: the widest scan line we accept as a receiver (DIS bits 17-18).
+        max_length: the longest page we offer to record as a receiver (DIS bits 19-20).
         max_rate_bps: start no faster than this (None: no limit).
         ecm_frame_size: 256 or 64 octets per ECM frame.
         rtn_damaged_fraction: the copy-quality threshold: a non-ECM page whose
@@ -54,6 +55,7 @@ class Settings:
     compressions: frozenset[Compression] = frozenset(Compression)
     resolutions: frozenset[Resolution] = frozenset(Resolution)
     max_width: PaperWidth = PaperWidth.A3
+    max_length: PageLength = PageLength.UNLIMITED
     max_rate_bps: int | None = None
     ecm_frame_size: int = 256
     rtn_damaged_fraction: float = 0.05

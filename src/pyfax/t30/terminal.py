@@ -50,7 +50,7 @@ from pyfax.t30.events import (
     SendPage,
     TxDone,
 )
-from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem
+from pyfax.t30.params import FALLBACK_SEQUENCE, Compression, Modem, PageLength
 from pyfax.t30.result import CallResult
 from pyfax.t30.session import Session, Settings
 from pyfax.t30.states import Phase, State
@@ -147,6 +147,9 @@ class Terminal:
             Standard is always offered (T.30 Table 2).
         max_width: as receiver, the widest scan line offered in DIS (``PaperWidth``
             or ``"A4"``, ``"B4"``, ``"A3"``). A sender reduces wider pages to it.
+        max_length: as receiver, the longest page offered in DIS (``"A4"``,
+            ``"B4"`` or ``"unlimited"``, T.30 Table 2 bits 19-20). A sender cuts
+            longer pages into pages of that length; a DCS asking for more is refused.
 
     Raises:
         T30Error: an unknown role, modem or coding, or a page that cannot be sent.
@@ -159,7 +162,8 @@ class Terminal:
                  max_rate_bps: int | None = None, poll: bool = False,
                  ecm_frame_size: int = 256,
                  resolutions: Sequence[Resolution | str] | None = None,
-                 max_width: PaperWidth | str = PaperWidth.A3) -> None:
+                 max_width: PaperWidth | str = PaperWidth.A3,
+                 max_length: PageLength | str = PageLength.UNLIMITED) -> None:
         if role not in ("send", "receive"):
             raise T30Error(f"role must be 'send' or 'receive', not {role!r}")
         try:
@@ -168,6 +172,10 @@ class Terminal:
         except ValueError as exc:
             raise T30Error(f"unknown modem or coding: {exc}") from exc
         offered, width = _receive_formats(resolutions, max_width)
+        try:
+            length = PageLength.parse(max_length)
+        except ValueError as exc:
+            raise T30Error(str(exc)) from exc
         if ecm_frame_size not in (64, 256):
             raise T30Error(f"ECM frames are 64 or 256 octets, not {ecm_frame_size}")
         if role == "send" and not pages:
@@ -178,7 +186,8 @@ class Terminal:
         settings = Settings(calling=(role == "send") != poll, sending=role == "send",
                             ident=ident, ecm=ecm, ecm_frame_size=ecm_frame_size,
                             modems=available_modems(wanted), compressions=comps,
-                            max_rate_bps=max_rate_bps, resolutions=offered, max_width=width)
+                            max_rate_bps=max_rate_bps, resolutions=offered, max_width=width,
+                            max_length=length)
         self.session = Session(settings, pages if role == "send" else ())
         self._rx = RxChain()
         self._tx = TxQueue()
