@@ -4,10 +4,15 @@ the call goes on to the end with ``ECM_FAILED``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from t30_pair import SessionPair
 
-from pyfax.t30 import ResultCode, Session, Settings, State
+from pyfax import t4
+from pyfax.errors import TiffError
+from pyfax.t30 import Resolution, ResultCode, Session, Settings, State, Terminal
 from pyfax.t30.fcf import FCF
 from pyfax.t30.params import Modem
 
@@ -103,3 +108,20 @@ def test_the_eor_state_has_rows_for_its_responses() -> None:
 
     keys = {k for (s, k) in TRANSITIONS if s is State.T_WAIT_EOR_RESPONSE}
     assert {FCF.ERR, FCF.RNR, FCF.CRP, FCF.DCN, Input.T4, Input.T5} <= keys
+
+
+def test_write_tiff_leaves_out_a_page_with_no_rows(tmp_path: Path) -> None:
+    # a page whose only block was given up (EOR) has no rows: no TIFF page for it
+    term = Terminal("receive")
+    progress = term.session.progress
+    kept = np.zeros((30, 1728), dtype=bool)
+    kept[10:12, 100:900] = True
+    progress.received_pages += [np.zeros((0, 1728), dtype=bool), kept]
+    progress.received_resolutions += [Resolution.FINE, Resolution.FINE]
+    term.write_tiff(tmp_path / "rx.tif")
+    got = t4.read_tiff(tmp_path / "rx.tif")
+    assert len(got) == 1 and np.array_equal(got[0].image, kept)
+    progress.received_pages.pop()
+    progress.received_resolutions.pop()
+    with pytest.raises(TiffError, match="at least one page"):
+        term.write_tiff(tmp_path / "none.tif")

@@ -250,13 +250,16 @@ class Terminal:
         return self.session.received_resolutions
 
     def write_tiff(self, path: str | os.PathLike[str]) -> None:
-        """Write the received pages as a TIFF Class F file (T.4 2-D coding).
+        """Write the received pages as a TIFF Class F file (T.4 2-D coding). A page with
+        no rows (an ECM page whose only block the sender gave up with EOR) has no
+        image and is left out.
 
         Raises:
-            TiffError: no page was received, or the file cannot be written.
+            TiffError: no page with rows was received, or the file cannot be written.
         """
         pages = [t4.TiffPage(img, res.x_dpi, res.y_dpi)
-                 for img, res in zip(self.received_pages, self.received_resolutions, strict=True)]
+                 for img, res in zip(self.received_pages, self.received_resolutions, strict=True)
+                 if img.shape[0]]
         t4.write_tiff(path, pages, scheme="MR")
 
     @property
