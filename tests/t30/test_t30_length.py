@@ -15,8 +15,9 @@ from pyfax.errors import T30Error
 from pyfax.t30 import PageLength, Resolution, ResultCode, Session, Settings, Terminal, TxPage
 from pyfax.t30._pages import max_page_rows
 from pyfax.t30.fcf import FCF
-from pyfax.t30.frames import Dcs, Dis, decode_frame
+from pyfax.t30.frames import Dcs, Dis, Pps, decode_frame
 
+POSTS = {FCF.MPS, FCF.EOM, FCF.EOP}
 A4_FINE_ROWS = 2286  # floor(297 mm * 7.7 lines/mm)
 B4_FINE_ROWS = 2802  # floor(364 mm * 7.7 lines/mm)
 
@@ -50,7 +51,17 @@ def test_rows_per_length() -> None:
 @pytest.mark.parametrize("ecm", [True, False])
 def test_a_long_page_reaches_an_a4_receiver_cut_into_a4_pages(ecm: bool) -> None:
     long = striped(5000)
-    tx, rx = call([TxPage(long), TxPage(striped(100))], ecm=ecm, max_length=PageLength.A4)
+    tx = Session(Settings(calling=True, ident="SENDER", ecm=ecm),
+                 [TxPage(long), TxPage(striped(100))])
+    rx = Session(Settings(calling=False, ecm=ecm, max_length=PageLength.A4))
+    counted: list[tuple[int, int]] = []  # the sender's (page, pages) at each post command
+
+    def watch(to: int, data: bytes, t: float) -> bytes:
+        frame = decode_frame(data).frame
+        if to == 1 and (isinstance(frame, Pps) or getattr(frame, "fcf", None) in POSTS):
+            counted.append((tx.page, tx.pages))
+        return data
+    SessionPair(tx, rx, frame_hook=watch).run()
     for r in (tx.result, rx.result):
         assert r is not None and r.ok and r.pages == 4, r
     shapes = [p.shape[0] for p in rx.received_pages]
@@ -61,6 +72,7 @@ def test_a_long_page_reaches_an_a4_receiver_cut_into_a4_pages(ecm: bool) -> None
                "receiver takes A4 length at most" in ln for ln in tx.trace), tx.trace
     assert not any("EOM" in ln for ln in tx.trace)  # the cuts go on with MPS
     assert rx.progress.dcs is not None and rx.progress.dcs.length is PageLength.A4
+    assert counted == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
 def test_a_b4_receiver_takes_a_page_an_a4_one_gets_cut() -> None:

@@ -47,6 +47,7 @@ def test_pyfax_cuts_a_long_page_for_an_a4_only_spandsp(ecm: bool) -> None:
     assert r is not None and r.ok and r.pages == 2, r
     assert any("rx DIS" in ln and "length<=A4" in ln for ln in r.trace), r.trace
     assert any("cut into 2 pages of at most 2286 rows" in ln for ln in r.trace), r.trace
+    assert (ours.progress.page, ours.progress.pages) == (2, 2)
     assert done and completion == 0
     got = [p.image for p in t4.read_tiff(path)]
     assert [g.shape[0] for g in got] == [A4_FINE_ROWS, 2400 - A4_FINE_ROWS]

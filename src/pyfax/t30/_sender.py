@@ -68,6 +68,7 @@ class SenderMixin(Core):
         self._rate_index = 0
         self._page_index = 0
         self._part = 0  # which cut of the page in hand (pages longer than the DIS allows)
+        self._extra_cuts: dict[int, int] = {}  # page index -> cuts beyond the first
         self._rtn_count = 0
         self._remote_caps = Capabilities()
         self._coded: dict[tuple[int, int, DcsParams], bytes] = {}
@@ -159,6 +160,7 @@ class SenderMixin(Core):
                           f"{'+'.join(sorted(r.name for r in caps.resolutions))})")
             self._fitted[key] = fitted
             cuts = self._cuts(fitted) if fitted is not None else []
+            self._extra_cuts[index] = max(0, len(cuts) - 1)
             if fitted is not None and len(cuts) > 1:
                 self._log(f"page {index + 1} ({fitted.image.shape[0]} rows) cut into {len(cuts)}"
                           f" pages of at most {cuts[0][1]} rows: the receiver takes"
@@ -179,6 +181,15 @@ class SenderMixin(Core):
             return page
         start, stop = cuts[self._part]
         return TxPage(page.image[start:stop], page.resolution)
+
+    def _sheet_number(self) -> int:
+        """The page in hand counted as sent (cuts included), from 1."""
+        before = sum(n for i, n in self._extra_cuts.items() if i < self._page_index)
+        return self._page_index + before + self._part + 1
+
+    def _sheet_count(self) -> int:
+        """The document's pages counted as sent, with the cuts known so far."""
+        return len(self._pages) + sum(self._extra_cuts.values())
 
     def _more_parts(self) -> bool:
         page = self._page(self._page_index)

@@ -36,17 +36,18 @@ class Session(SenderMixin, ReceiverMixin):
     @property
     def page(self) -> int:
         """The page in progress, from 1: as transmitter the page being sent (or last
-        sent); as receiver the pages received so far plus the one arriving in phase
-        C/D (0 before the first)."""
+        sent), counting the pages a long page is cut into; as receiver the pages
+        received so far plus the one arriving in phase C/D (0 before the first)."""
         if self.settings.transmitter:
-            return min(self._page_index, len(self._pages) - 1) + 1 if self._pages else 0
+            return min(self._sheet_number(), self._sheet_count()) if self._pages else 0
         arriving = self.state in _RX_PAGE_STATES
         return self.progress.pages + int(arriving)
 
     @property
     def pages(self) -> int:
-        """As transmitter, the pages of the document; as receiver, :attr:`page`."""
-        return len(self._pages) if self.settings.transmitter else self.page
+        """As transmitter, the pages of the document (with the cuts of long pages known
+        so far: a page is cut when the receiver's DIS is known); as receiver, :attr:`page`."""
+        return self._sheet_count() if self.settings.transmitter else self.page
 
     @property
     def page_octets(self) -> int | None:
