@@ -3,7 +3,8 @@ every data burst spandsp sends is muted as soon as our receiver has trained on i
 the FCD frame never arrives and we answer each PPS with PPR.
 
 What spandsp 0.0.6 does (observed, and asserted here): after 4 PPRs it sends CTC naming
-the rate it already uses (V.29 9600: no step down), we answer CTR; after 4 more PPRs it
+the rate it already uses (V.29 9600: no step down, which T.30 §A.1.3 leaves to the
+transmitter), we answer CTR; after 4 more PPRs it
 sends EOR with the page's post-message command (EOP), we answer ERR, and it hangs up
 (DCN), ending its own side "Disconnected after permitted retries". Our receiver ends
 ``ECM_FAILED`` with the page kept, well inside T1/T2/T4."""
