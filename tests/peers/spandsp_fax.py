@@ -71,7 +71,8 @@ class SpandspFax(SpandspTerminal):
                  ecm: bool = True, modems: tuple[str, ...] = ("v17", "v29", "v27ter"),
                  compressions: tuple[str, ...] = ("MH", "MR", "MMR"), ident: str = "",
                  log_level: int | None = None, all_sizes: bool = False,
-                 min_scan_ms: int | None = None, standard_only: bool = False) -> None:
+                 min_scan_ms: int | None = None, standard_only: bool = False,
+                 image_sizes: int | None = None) -> None:
         super().__init__(calling=calling)
         self.log: list[str] = []
         self._msg = MESSAGE(self._message)
@@ -89,6 +90,8 @@ class SpandspFax(SpandspTerminal):
             self._lib.t30_set_supported_image_sizes(self._t30, 0x07 | 0x10000 | 0x20000 | 0x40000)
             self._lib.t30_set_supported_resolutions(
                 self._t30, 0x01 | 0x02 | 0x04 | 0x10000 | 0x20000 | 0x40000 | 0x100000 | 0x200000)
+        if image_sizes is not None:  # t30_set_supported_image_sizes flags, e.g. A4 only
+            self._lib.t30_set_supported_image_sizes(self._t30, image_sizes)
         self.set_modems(modems)
         self._lib.t30_set_supported_compressions(
             self._t30, sum(COMPRESSION_BITS[c] for c in compressions))

@@ -37,9 +37,8 @@ def test_pyfax_cuts_a_long_page_for_an_a4_only_spandsp(ecm: bool) -> None:
     page = long_page(2400)
     path = rx_tiff_path()
     ours = Terminal("send", [page], ecm=ecm, modems=("v17",))
-    theirs = SpandspFax(calling=False, rx_tiff=path, ecm=ecm, modems=("v17",), ident="A4ONLY")
-    theirs._lib.t30_set_supported_image_sizes(theirs._t30,
-                                              SPANDSP_215MM_WIDTH | SPANDSP_A4_LENGTH)
+    theirs = SpandspFax(calling=False, rx_tiff=path, ecm=ecm, modems=("v17",), ident="A4ONLY",
+                        image_sizes=SPANDSP_215MM_WIDTH | SPANDSP_A4_LENGTH)
     run_call(ours, theirs, limit_s=120)
     done, completion = theirs.done, theirs.completion
     theirs.close()
