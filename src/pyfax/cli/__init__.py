@@ -25,7 +25,10 @@ _COMMAND_MODULES = ("demo", "send", "status", "worker", "receive", "decode_call"
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    from pyfax import __version__
+
     parser = argparse.ArgumentParser(prog="pyfax", description="Send and receive faxes.")
+    parser.add_argument("--version", action="version", version=f"pyfax {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         modname = f"pyfax.cli.{name}"
