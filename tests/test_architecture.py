@@ -43,8 +43,9 @@ def _imported_packages(path: Path) -> Iterator[str]:
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module == "pyfax":
-                names = [f"pyfax.{alias.name}" for alias in node.names]
+            if node.module == "pyfax":  # `from pyfax import t4` names a package; `__version__` not
+                names = [f"pyfax.{alias.name}" for alias in node.names
+                         if (SRC / alias.name).is_dir() or (SRC / f"{alias.name}.py").exists()]
             else:
                 names = [node.module]
         else:
