@@ -91,34 +91,6 @@ class _Base:
         """The last 23 line bits as an int, bit k = the line bit k+1 places back."""
         return int(sum(int(b) << k for k, b in enumerate(self._history[::-1])))
 
-    def _guarded(self, bits: Bits, *, scramble: bool) -> Bits:
-        """The V.27ter bit loop, scrambling or descrambling, with the guard.
-
-        ``reg`` bit ``k`` is the line bit ``k+1`` places back.
-        """
-        sa, sb = self._a - 1, self._b - 1
-        reg = self.register
-        count = self._guard_count
-        out = bytearray(len(bits))
-        for i, bit in enumerate(bits.tolist()):
-            value = (bit ^ (reg >> sa) ^ (reg >> sb)) & 1
-            if count >= _GUARD_LIMIT:
-                value ^= 1
-                count = 0
-                line_bit = value if scramble else bit
-            else:
-                line_bit = value if scramble else bit
-                if ((reg >> 7) ^ line_bit) & ((reg >> 8) ^ line_bit) & ((reg >> 11) ^ line_bit) & 1:
-                    count = 0
-                else:
-                    count += 1
-            out[i] = value
-            reg = ((reg << 1) | line_bit) & 0x7FFFFF
-        self._guard_count = count
-        self._history = np.array([(reg >> k) & 1 for k in range(_HISTORY - 1, -1, -1)],
-                                 dtype=np.uint8)
-        return np.frombuffer(bytes(out), dtype=np.uint8).copy()
-
 
 class Scrambler(_Base):
     """A streaming scrambler: data bits in, line bits out.
@@ -138,8 +110,34 @@ class Scrambler(_Base):
         if self.poly.value.guard:
             whole = len(bits) - len(bits) % 4
             head = self._guarded_nibbles(bits[:whole]) if whole else bits[:0]
-            return np.concatenate([head, self._guarded(bits[whole:], scramble=True)])
+            return np.concatenate([head, self._guarded(bits[whole:])])
         return self._words(bits)
+
+    def _guarded(self, bits: Bits) -> Bits:
+        """The V.27ter scrambler bit by bit, with the guard (the tail of a
+        block that is not a whole number of nibbles).
+
+        ``reg`` bit ``k`` is the line bit ``k+1`` places back.
+        """
+        sa, sb = self._a - 1, self._b - 1
+        reg = self.register
+        count = self._guard_count
+        out = bytearray(len(bits))
+        for i, bit in enumerate(bits.tolist()):
+            value = (bit ^ (reg >> sa) ^ (reg >> sb)) & 1
+            if count >= _GUARD_LIMIT:
+                value ^= 1
+                count = 0
+            elif ((reg >> 7) ^ value) & ((reg >> 8) ^ value) & ((reg >> 11) ^ value) & 1:
+                count = 0
+            else:
+                count += 1
+            out[i] = value
+            reg = ((reg << 1) | value) & 0x7FFFFF
+        self._guard_count = count
+        self._history = np.array([(reg >> k) & 1 for k in range(_HISTORY - 1, -1, -1)],
+                                 dtype=np.uint8)
+        return np.frombuffer(bytes(out), dtype=np.uint8).copy()
 
     def _guarded_nibbles(self, bits: Bits) -> Bits:
         """The V.27ter scrambler four bits at a time, from a table.
