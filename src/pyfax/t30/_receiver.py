@@ -231,6 +231,9 @@ class ReceiverMixin(Core):
         dcs = self.progress.dcs
         assert dcs is not None
         self._last_post = post
+        if answer not in (FCF.RTN, FCF.PIN) and post not in FINISHING | NEW_PHASE_B:
+            self._start_page_rx(Simple(answer), ReceiveMode.ECM if dcs.ecm else ReceiveMode.PAGE)
+            return
         self._last_response = [self._frames([Simple(answer)])]
         if answer in (FCF.RTN, FCF.PIN):
             self._respond([*self._last_response, ReceiveV21()], Timer.T4)
@@ -238,15 +241,9 @@ class ReceiverMixin(Core):
         elif post in FINISHING:
             self._respond([*self._last_response, ReceiveV21()])
             self._set_state(State.R_WAIT_DCN)
-        elif post in NEW_PHASE_B:
+        else:
             self._respond(list(self._last_response), None)
             self._send_dis()
-        else:
-            mode = ReceiveMode.ECM if dcs.ecm else ReceiveMode.PAGE
-            self._respond([*self._last_response, ReceiveFast(dcs.modem_rate, mode)])
-            self._carrier_seen = False
-            self._page_data = b""
-            self._set_state(State.R_ECM_BLOCK if dcs.ecm else State.R_PAGE)
 
     def _r_post_without_page(self) -> None:
         assert self._rx is not None
