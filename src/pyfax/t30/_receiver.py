@@ -20,7 +20,6 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from pyfax.t4.geometry import PaperWidth
 from pyfax.t30._core import Core
 from pyfax.t30._pages import decode_page, max_page_rows
 from pyfax.t30.dis import Capabilities, DcsParams
@@ -58,8 +57,6 @@ __all__ = ["ReceiverMixin"]
 
 FINISHING = frozenset({FCF.EOP, FCF.PRI_EOP})
 NEW_PHASE_B = frozenset({FCF.EOM, FCF.PRI_EOM})
-_WIDTHS = list(PaperWidth)
-"""Widths from the narrowest (A4) to the widest (A3)."""
 
 
 class ReceiverMixin(Core):
@@ -138,7 +135,7 @@ class ReceiverMixin(Core):
         offered = Capabilities.decode(self._local_caps().encode()).modems  # V.17 implies all
         if (dcs.modem_rate.modem not in offered or dcs.compression not in s.compressions
                 or dcs.resolution not in s.resolutions or (dcs.ecm and not s.ecm)
-                or _WIDTHS.index(dcs.width) > _WIDTHS.index(s.max_width)
+                or dcs.width.width_mm > s.max_width.width_mm
                 or not s.max_length.holds(dcs.length)):
             self._disconnect(ResultCode.INCOMPATIBLE, f"DCS asks for what we do not offer: {dcs}")
             return
