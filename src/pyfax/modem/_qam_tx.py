@@ -138,7 +138,7 @@ class LinearTransmitter:
                                                       np.uint8)])
         self._pending = np.zeros(0, np.uint8)
         self._append(self._encode(bits))
-        self._final_symbols = self._sym_base + len(self._symbols) - self._span
+        self._final_symbols = self._symbols_made
 
     @property
     def done(self) -> bool:
@@ -191,9 +191,14 @@ class LinearTransmitter:
         """Samples computable from symbols that exist or follow from queued bits."""
         if self._final_symbols is not None:
             return self._end_sample()
-        symbols = self._sym_base + len(self._symbols) - self._span
+        symbols = self._symbols_made
         symbols += len(self._pending) // self.spec.bits_per_symbol
         return (symbols * self._r - self._off) // self._qr
+
+    @property
+    def _symbols_made(self) -> int:
+        """Symbols made so far (absolute count: one past the last in the buffer)."""
+        return self._sym_base + len(self._symbols) - self._span
 
     def _shape(self, k: NDArray[np.int64], r: NDArray[np.int64]) -> NDArray[np.complex128]:
         """Baseband samples: symbols ``k, k-1, ...`` through bank branches ``r``."""
@@ -204,7 +209,7 @@ class LinearTransmitter:
 
     def _ensure_symbols(self, count: int) -> None:
         """Make symbols up to absolute index ``count`` (exclusive), idling on ones."""
-        have = self._sym_base + len(self._symbols) - self._span
+        have = self._symbols_made
         if have >= count:
             return
         if self._final_symbols is not None:
