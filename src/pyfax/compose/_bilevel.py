@@ -80,14 +80,21 @@ _MID_LUT = [255 if _MID_LOW < i < _MID_HIGH else 0 for i in range(256)]
 _PROBE_STEP = 4  # sampling step of the quick "any mid-tones at all?" check
 
 
+def _mid_tones(sample: Grey) -> int:
+    """How many pixels of ``sample`` are mid-tones (_MID_LOW < level < _MID_HIGH).
+
+    The uint8 subtraction wraps below _MID_LOW + 1, so one comparison tests both ends.
+    """
+    return int(np.count_nonzero((sample - np.uint8(_MID_LOW + 1)) < _MID_HIGH - _MID_LOW - 1))
+
+
 def _maybe_photo(grey: Grey) -> bool:
     """Quick check on every 4th pixel of every 8th row: could any tile be a photo?
 
     A photo tile has over 200 mid-tone pixels of 1024, so about 6 of its 32 samples;
     fewer than 2 mid-tone samples on the whole page rules photos out.
     """
-    sample = grey[::2 * _PROBE_STEP, ::_PROBE_STEP]
-    return int(np.count_nonzero((sample - np.uint8(_MID_LOW + 1)) < _MID_HIGH - _MID_LOW - 1)) >= 2
+    return _mid_tones(grey[::2 * _PROBE_STEP, ::_PROBE_STEP]) >= 2
 
 
 def is_photo(grey: Grey) -> bool:
@@ -97,8 +104,7 @@ def is_photo(grey: Grey) -> bool:
     (True, False)
     """
     sample = grey[::_PROBE_STEP, ::_PROBE_STEP]
-    mid = np.count_nonzero((sample - np.uint8(_MID_LOW + 1)) < _MID_HIGH - _MID_LOW - 1)
-    return bool(mid > _PHOTO_FRACTION * sample.size)
+    return bool(_mid_tones(sample) > _PHOTO_FRACTION * sample.size)
 
 
 def photo_tiles(grey: Grey) -> Bilevel:
