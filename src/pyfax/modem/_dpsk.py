@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["INV_4", "INV_8", "STEPS_4", "STEPS_8", "DifferentialPhase"]
+__all__ = ["INV_4", "INV_8", "STEPS_4", "STEPS_8", "DifferentialPhase", "change_bits"]
 
 STEPS_8 = np.array([1, 0, 2, 3, 6, 7, 5, 4], dtype=np.int64)
 """Phase change (45° steps) of each tribit, by its value (first bit = MSB)."""
@@ -34,6 +34,18 @@ INV_8 = _inverse(STEPS_8)
 """Tribit value of each phase change 0..7 (45° steps)."""
 INV_4 = _inverse(STEPS_4)
 """Dibit value of each phase change 0, 2, 4, 6 (45° steps)."""
+
+
+def change_bits(width: int) -> NDArray[np.uint8]:
+    """The line bits (first bit first) of each phase change 0..7: tribits
+    (``width`` 3) or dibits (``width`` 2, for the changes 0, 2, 4, 6).
+
+    >>> change_bits(2)[[0, 2, 4, 6]].tolist()
+    [[0, 0], [0, 1], [1, 1], [1, 0]]
+    """
+    inv = INV_8 if width == 3 else INV_4
+    shifts = np.arange(width - 1, -1, -1)
+    return ((inv[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
 
 
 class DifferentialPhase:

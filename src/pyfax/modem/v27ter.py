@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from pyfax.errors import ModemError
-from pyfax.modem._dpsk import INV_4, INV_8, STEPS_4, STEPS_8, DifferentialPhase
+from pyfax.modem._dpsk import STEPS_4, STEPS_8, DifferentialPhase, change_bits
 from pyfax.modem._qam_public import QamReceiverBase, QamTransmitterBase
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
@@ -116,10 +116,7 @@ class _V27terDecider:
         self._allowed = np.arange(8) if self._bps == 3 else np.array([0, 2, 4, 6])
         self._points = _POINTS[self._allowed]
         self._phase = DifferentialPhase(_DATA_PHASE)
-        # Line bits of each phase change (45° steps), first bit first.
-        inv, width = (INV_8, 3) if self._bps == 3 else (INV_4, 2)
-        shifts = np.arange(width - 1, -1, -1)
-        self._table = ((inv[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
+        self._table = change_bits(self._bps)
 
     def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
         d = np.abs(z[:, None] - self._points[None, :])

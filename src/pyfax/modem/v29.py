@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
-from pyfax.modem._dpsk import INV_4, INV_8, STEPS_4, STEPS_8, DifferentialPhase
+from pyfax.modem._dpsk import STEPS_4, STEPS_8, DifferentialPhase, change_bits
 from pyfax.modem._qam_public import QamReceiverBase, QamTransmitterBase
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
@@ -114,20 +114,11 @@ class _V29Encoder:
 
 def _bit_table(rate: int) -> NDArray[np.uint8]:
     """Line bits of a symbol, indexed by ``8 * amplitude + phase change``."""
-    bps = rate // 2400
-    table = np.zeros((16, bps), np.uint8)
-    for amp in (0, 1):
-        for step in range(8):
-            if rate == 4800:
-                code = int(INV_4[step])
-                bits = [code >> 1, code & 1]
-            else:
-                code = int(INV_8[step])
-                bits = [code >> 2, (code >> 1) & 1, code & 1]
-                if rate == 9600:
-                    bits = [amp, *bits]
-            table[8 * amp + step] = bits
-    return table
+    phase_bits = np.tile(change_bits(2 if rate == 4800 else 3), (2, 1))
+    if rate != 9600:  # one amplitude: the index's amplitude bit is always 0
+        return phase_bits
+    amp = np.repeat(np.arange(2, dtype=np.uint8), 8)[:, None]
+    return np.hstack([amp, phase_bits])
 
 
 class _V29Decider:
