@@ -31,6 +31,7 @@ __all__ = ["Checked", "check_digits", "country_name", "fax_form"]
 _DROPPED = str.maketrans("", "", " .-/()\t\u00a0")
 _MAX_DIGITS = 17  # E.164 clause 6.1: at most 15 digits; leave room for a stray trunk prefix
 _R = pn.ValidationResult
+_CALLING_CODES = frozenset(pn.supported_calling_codes())  # built once, not per number
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,8 @@ def _fail(entry: str, reason: str, suggestion: str | None = None) -> InvalidFaxA
 
 
 def _country_code(digits: str) -> int | None:
-    codes = pn.supported_calling_codes()
     for n in (1, 2, 3):  # country codes are prefix-free (E.164 clause 6.2.1)
-        if len(digits) > n and int(digits[:n]) in codes:
+        if len(digits) > n and int(digits[:n]) in _CALLING_CODES:
             return int(digits[:n])
     return None
 
