@@ -124,8 +124,9 @@ class Worker:
         """Close what a dead worker left; True when there was something to close."""
         open_ns = self.store.open_attempts(job.id)
         if open_ns:
+            attempts = self.store.attempts(job.id)
             for n in open_ns:
-                started = self.store.attempts(job.id)[n - 1]
+                started = attempts[n - 1]
                 record = replace(started, code="INTERRUPTED", retryable=True,
                                  text="the sending process stopped during the call, "
                                       "so the fax was not confirmed")
