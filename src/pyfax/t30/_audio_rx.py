@@ -16,9 +16,11 @@ the first frame, sound and fax tones heard are reported once each.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pyfax.modem import HdlcDeframer, ToneDetector, V21Receiver, modem_class
 from pyfax.modem.base import SAMPLE_RATE_HZ, ModemStatus, Samples
@@ -97,6 +99,14 @@ def _after_last_gap(audio: Samples) -> Samples:
                 start += 1
             return audio[start * GAP_FRAME:] if start < n else audio[:0]
     return audio[:0]
+
+
+@functools.lru_cache(maxsize=8)
+def _v21_window(n_samples: int) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """The Hann window and the 1550-1950 Hz FFT bins for blocks of ``n_samples``
+    (built once per block size: the check runs on every block of a fast burst)."""
+    freqs = np.fft.rfftfreq(n_samples, 1 / SAMPLE_RATE_HZ)
+    return np.hanning(n_samples), (freqs >= 1550) & (freqs <= 1950)
 
 
 def _longest_zero_run(bits: np.ndarray) -> int:
@@ -208,10 +218,9 @@ class RxChain:
         """True once V.21 (nearly all energy within 1550-1950 Hz) has lasted 60 ms."""
         if samples.size < V21_FRAME_MIN:
             return self._v21_s >= V21_PRESENT_S
-        x = samples.astype(np.float64) * np.hanning(samples.size)
-        power = np.abs(np.fft.rfft(x)) ** 2
-        freqs = np.fft.rfftfreq(samples.size, 1 / SAMPLE_RATE_HZ)
-        band = float(power[(freqs >= 1550) & (freqs <= 1950)].sum())
+        window, in_band = _v21_window(samples.size)
+        power = np.abs(np.fft.rfft(samples.astype(np.float64) * window)) ** 2
+        band = float(power[in_band].sum())
         share = band / max(float(power.sum()), 1e-9)
         self._v21_s = self._v21_s + samples.size / SAMPLE_RATE_HZ if share > V21_SHARE else 0.0
         return self._v21_s >= V21_PRESENT_S
