@@ -129,7 +129,11 @@ def photo_mask(grey: Grey) -> Bilevel:
     h, w = grey.shape
     if not _maybe_photo(grey):
         return np.zeros((h, w), dtype=np.bool_)
-    tiles = photo_tiles(grey)
+    return _pixel_mask(photo_tiles(grey), h, w)
+
+
+def _pixel_mask(tiles: Bilevel, h: int, w: int) -> Bilevel:
+    """A tile grid spread over the (h, w) pixels it covers."""
     if not tiles.any():
         return np.zeros((h, w), dtype=np.bool_)
     full = np.repeat(np.repeat(tiles, TILE_PX, axis=0), TILE_PX, axis=1)
@@ -175,7 +179,7 @@ def _photo_patch(grey: Grey, halftone: Halftone,
     """The photo regions of a raster halftoned: (bounding box, mask in it, dots in it)."""
     if not _maybe_photo(grey):
         return None
-    mask = photo_mask(grey)
+    mask = _pixel_mask(photo_tiles(grey), *grey.shape)  # photo_mask, without a second probe
     if not mask.any():
         return None
     rows = np.flatnonzero(mask.any(axis=1))
