@@ -114,7 +114,6 @@ class _Encoder:
 
 class _Decider:
     def __init__(self, bit_rate: int, diff: int) -> None:
-        self._bps = BITS_PER_SYMBOL[bit_rate]
         self._points = CONSTELLATIONS[bit_rate]
         self._slicer, self._grid, self._bit_table = _decider_tables(bit_rate)
         self._viterbi = ViterbiStreamDecoder(V17_TRELLIS, VITERBI_DEPTH)
