@@ -209,10 +209,11 @@ class TxQueue:
                     break
                 self._current = self._queue.popleft()
                 self._sent = True
-            chunk = self._current.tx(n_samples - pos)
+            want = n_samples - pos
+            chunk = self._current.tx(want)
             out[pos:pos + len(chunk)] = chunk
             pos += len(chunk)
-            if len(chunk) < n_samples - pos + len(chunk):
+            if len(chunk) < want:  # the source has finished
                 self._current = None
                 if not self._queue and self._sent:
                     self._sent = False
