@@ -94,11 +94,10 @@ class Tracker:
         self.t_next = float(times[-1]) + self._half
         self._theta = float(phase[-1]) + self._omega
         x = np.concatenate([self._x, x_new])
-        ks = np.arange(k0, k0 + b)
         rows, on = self._window_index(len(x))
         xw = x[rows]
         y = xw @ self._w
-        refs, line_bits, n_known = self._references(ks, y)
+        refs, line_bits, n_known = self._references(k0, y)
         err = refs - y
         self._adapt(xw, err, y, refs, n_known)
         self._adjust_timing(x, on)
@@ -113,20 +112,24 @@ class Tracker:
 
     # -- internals -------------------------------------------------------------
 
-    def _references(self, ks: NDArray[np.int64], y: NDArray[np.complex128]) -> tuple[
+    def _references(self, k0: int, y: NDArray[np.complex128]) -> tuple[
             NDArray[np.complex128], Bits, int]:
-        b = len(ks)
-        n_known = min(max(self._known_end - int(ks[0]), 0), b)  # ks are consecutive
+        """References for the block's symbols ``k0, k0 + 1, ...`` (equaliser outputs ``y``):
+        the known symbols while they last, then the decider's; its line bits, and how
+        many were known."""
+        b = len(y)
+        n_known = min(max(self._known_end - k0, 0), b)
         if n_known == 0:  # the usual case: data only
             decided, line_bits = self._decider.decide(y)
             return np.asarray(decided, np.complex128), line_bits, 0
         refs = np.empty(b, np.complex128)
-        j0 = int(ks[0]) - self._known0
+        j0 = k0 - self._known0
         refs[:n_known] = self._plan.known[j0:j0 + n_known]
-        tail = ks[:n_known] >= self._known_end - _KNOWN_MSE_SYMBOLS
-        e = refs[:n_known][tail] - y[:n_known][tail]
+        # the last _KNOWN_MSE_SYMBOLS known symbols measure the fit
+        tail = slice(max(self._known_end - _KNOWN_MSE_SYMBOLS - k0, 0), n_known)
+        e = refs[tail] - y[tail]
         self._known_err += float(np.sum(np.abs(e) ** 2))
-        self._known_pow += float(np.sum(np.abs(refs[:n_known][tail]) ** 2))
+        self._known_pow += float(np.sum(np.abs(refs[tail]) ** 2))
         line_bits = np.zeros(0, np.uint8)
         if n_known < b:
             decided, line_bits = self._decider.decide(y[n_known:])
