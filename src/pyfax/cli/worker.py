@@ -63,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"job {job.id} ({job.e164}): {job.state.value} after "
                       f"{job.attempts_made} attempt(s)", flush=True)
                 continue
-            if args.until_idle and worker.store.next_due_s() is None:
-                return EXIT_OK
             due_s = worker.store.next_due_s()
+            if args.until_idle and due_s is None:
+                return EXIT_OK
             wait_s = args.poll if due_s is None else min(args.poll, due_s - clock.now())
             clock.sleep(max(wait_s, 0.05))
     except KeyboardInterrupt:
