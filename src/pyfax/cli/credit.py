@@ -19,7 +19,7 @@ from typing import Any
 
 from pyfax.billing import Card, Entry, Ledger, TestGateway, ensure_db_path, topup
 from pyfax.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from pyfax.errors import PaymentError
+from pyfax.errors import PaymentError, UnknownAccount
 
 _SHOWN_ENTRIES = 10
 
@@ -67,7 +67,9 @@ def run_topup(args: argparse.Namespace) -> int:
     card = Card.parse(args.card, args.exp, args.cvc)
     key = args.idempotency_key or f"topup-{uuid.uuid4().hex}"
     with _ledger(args) as ledger:
-        if args.account not in {a.name for a in ledger.accounts()}:
+        try:
+            ledger.account(args.account)
+        except UnknownAccount:
             ledger.open_account(args.account, currency=args.currency)
         gateway = TestGateway(ledger.path)
         try:
