@@ -168,8 +168,7 @@ def encode_page(
     since: int | None = None
     for r0, r1 in _bands(flips):
         if whole_rows:
-            band = page_run_words(page[r0:r1], flips[r0:r1])
-            words = band.value, band.n_bits, np.cumsum(band.counts) - band.counts
+            words = _row_words(r1 - r0, [page_run_words(page[r0:r1], flips[r0:r1])])
         else:  # MH as MR with every line 1-D
             one_d_every = 1 if scheme is Scheme.MH else k
             words = _band_words(flips, r0, r1, width, None if scheme is Scheme.MMR else one_d_every)
