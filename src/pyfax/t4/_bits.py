@@ -17,7 +17,6 @@ from numpy.typing import NDArray
 from pyfax.t4._tables import WINDOW_BITS
 
 Codes = NDArray[np.uint64]
-Offsets = NDArray[np.int64]
 
 _REVERSED = np.array([int(f"{b:08b}"[::-1], 2) for b in range(256)], dtype=np.uint8)
 
