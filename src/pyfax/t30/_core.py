@@ -276,6 +276,15 @@ class Core:
         self._after_tx = cmd.timer
         return True
 
+    def _repeat_dis(self, text: str) -> None:
+        """T4 after our DIS: send it again (its tries start over while T1 runs);
+        once T1 is stopped and the tries are used up, DCN with ``text``."""
+        if Timer.T1 in self._timers:
+            assert self._cmd is not None
+            self._cmd.tries = 0
+        if not self._repeat_command():
+            self._disconnect(ResultCode.PHASE_B_TIMEOUT, text)
+
     def _start_timer(self, timer: Timer) -> None:
         self._timers[timer] = self._now_s + timer.duration_s
 

@@ -108,11 +108,7 @@ class ReceiverMixin(Core):
         self._set_state(State.R_WAIT_DCS)
 
     def _r_repeat_dis(self) -> None:
-        if Timer.T1 in self._timers:
-            assert self._cmd is not None
-            self._cmd.tries = 0
-        if not self._repeat_command():
-            self._disconnect(ResultCode.PHASE_B_TIMEOUT, "no DCS after DIS")
+        self._repeat_dis("no DCS after DIS")
 
     def _r_t1(self) -> None:
         self._t1_expired()

@@ -110,11 +110,7 @@ class SenderMixin(Core):
         self._disconnect(ResultCode.INCOMPATIBLE, "the caller sends pages; we wait to be polled")
 
     def _t_repeat_dis(self) -> None:
-        if Timer.T1 in self._timers:
-            assert self._cmd is not None
-            self._cmd.tries = 0
-        if not self._repeat_command():
-            self._disconnect(ResultCode.PHASE_B_TIMEOUT, "not polled after DIS")
+        self._repeat_dis("not polled after DIS")
 
     # --- phase B ---------------------------------------------------------------
 
