@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"job {job.id}: {job.state.value} — {job.e164}"
           f"{' (' + job.name + ')' if job.name else ''}")
     print(f"message {message.id} from {message.sender}: {message.subject!r}, "
-          f"{len(store.pages(message.id))} page(s), account {message.account}")
+          f"{store.page_count(message.id)} page(s), account {message.account}")
     attempts = store.attempts(job.id)
     print(f"attempts: {len(attempts)} of {job.max_attempts}; next offer "
           f"{'/'.join(job.modems)}{' with ECM' if job.ecm else ' without ECM'}")

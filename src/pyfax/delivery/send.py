@@ -195,7 +195,7 @@ def build_report(store: JobStore, message_id: int, ledger: Ledger, *,
             cost=sum((a.cost for a in attempts), Decimal("0")), currency=currency,
             job_id=job.id, name=job.name, field=job.field))
     return SendReport(email or [], recipients, rejected or [], warnings or [],
-                      message_id=message_id, n_pages=len(store.pages(message_id)))
+                      message_id=message_id, n_pages=store.page_count(message_id))
 
 
 def _headline_attempt(attempts: Sequence[AttemptRecord]) -> AttemptRecord | None:

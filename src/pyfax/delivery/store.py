@@ -190,6 +190,12 @@ class JobStore:
                                 (message_id,)).fetchall()
         return [unpack_page(bytes(r[0])) for r in rows]
 
+    def page_count(self, message_id: int) -> int:
+        """How many pages a message has (without unpacking them)."""
+        row = self._db.execute("SELECT COUNT(*) FROM pages WHERE message_id = ?",
+                               (message_id,)).fetchone()
+        return int(row[0])
+
     def job(self, job_id: int) -> Job:
         """The job ``job_id``; raises :class:`DeliveryError` when unknown."""
         row = self._db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?",
