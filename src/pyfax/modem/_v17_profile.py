@@ -37,10 +37,13 @@ from pyfax.modem._qam_spec import (
 )
 from pyfax.modem._scrambler import Descrambler, Scrambler, ScramblerPoly
 from pyfax.modem._v17_tables import (
+    BAUD_RATE,
     BITS_PER_SYMBOL,
+    CARRIER_HZ,
     CONSTELLATIONS,
     DIFF_INIT_LONG,
     DIFF_INIT_SHORT,
+    RATES_BPS,
     SEG4_SYMBOLS,
     SHUTDOWN_ONES_SYMBOLS,
     SHUTDOWN_SILENCE_SYMBOLS,
@@ -150,11 +153,11 @@ def v17_profile(bit_rate: int, *, short: bool = False) -> ModemProfile:
     Raises:
         ModemError: for a rate V.17 does not have.
     """
-    if bit_rate not in BITS_PER_SYMBOL:
-        raise ModemError(f"V.17 has no {bit_rate} bit/s mode (7200/9600/12000/14400)")
+    if bit_rate not in RATES_BPS:
+        raise ModemError(f"V.17 has no {bit_rate} bit/s mode ({'/'.join(map(str, RATES_BPS))})")
     training = make_training(short)
     spec = LinearModemSpec(
-        name="V.17", bit_rate_bps=bit_rate, carrier_hz=1800, baud=2400,
+        name="V.17", bit_rate_bps=bit_rate, carrier_hz=CARRIER_HZ, baud=BAUD_RATE,
         bits_per_symbol=BITS_PER_SYMBOL[bit_rate], rolloff=0.25, tx_span_symbols=9,
         rx_span_symbols=8, mean_symbol_power=40.0, tx_timing_symbols=TX_TIMING_SYMBOLS)
     plan = TrainingPlan(silence_symbols=0, periodic=training.symbols[:training.seg1_len],

@@ -48,7 +48,7 @@ __all__ = [
     "SHUTDOWN_SILENCE_SYMBOLS",
 ]
 
-CARRIER_HZ = 1800.0
+CARRIER_HZ = 1800
 """V.17 §2.1: carrier frequency."""
 
 BAUD_RATE = 2400
