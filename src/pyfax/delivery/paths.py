@@ -1,8 +1,8 @@
 """Where the command line keeps its files when not told otherwise.
 
 The ledger is the pyfax database that ``pyfax credit`` uses too
-(:func:`pyfax.billing.default_db_path`: ``$PYFAX_DB``, else ``pyfax.db`` in
-``$PYFAX_HOME`` or the XDG data folder). The job store ``jobs.db`` sits
+(:func:`pyfax.billing.default_db_path`: ``$PYFAX_DB``, else ``credit.db`` in
+``$PYFAX_HOME`` or ``~/.pyfax``). The job store ``jobs.db`` sits
 next to it, unless ``$PYFAX_JOBS`` names another file.
 """
 
