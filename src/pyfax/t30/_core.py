@@ -249,6 +249,11 @@ class Core:
         self._sent = frozenset(out.frames)
         return out
 
+    def _identified(self, fcf: FCF, frame: Frame) -> list[Frame]:
+        """``frame`` preceded by our identity as ``fcf`` (CSI, TSI or CIG) when we have one."""
+        ident = self.settings.ident
+        return [Ident(fcf, ident), frame] if ident else [frame]
+
     def _command(self, first: list[Action], timer: Timer | None,
                  repeat: list[Action] | None = None) -> None:
         """Send a command; on T4 or CRP the ``repeat`` part is sent again."""

@@ -43,7 +43,6 @@ from pyfax.t30.frames import (
     Eor,
     Fcd,
     Frame,
-    Ident,
     Ppr,
     Pps,
     Simple,
@@ -84,10 +83,8 @@ class ReceiverMixin(Core):
         if not self._rx.frame.caps.ready_to_transmit:
             self._disconnect(ResultCode.INCOMPATIBLE, "the remote has nothing to be polled")
             return
-        s = self.settings
-        frames: list[Frame] = [Ident(FCF.CIG, s.ident)] if s.ident else []
-        frames.append(Dtc(self._local_caps()))
-        self._command([self._frames(frames), ReceiveV21()], Timer.T4)
+        dtc = self._identified(FCF.CIG, Dtc(self._local_caps()))
+        self._command([self._frames(dtc), ReceiveV21()], Timer.T4)
         self._set_state(State.R_WAIT_DCS)
 
     def _start_receiver(self) -> None:
@@ -102,9 +99,8 @@ class ReceiverMixin(Core):
                             max_length=s.max_length)
 
     def _send_dis(self) -> None:
-        frames: list[Frame] = [Ident(FCF.CSI, self.settings.ident)] if self.settings.ident else []
-        frames.append(Dis(self._local_caps()))
-        self._command([self._frames(frames), ReceiveV21()], Timer.T4)
+        dis = self._identified(FCF.CSI, Dis(self._local_caps()))
+        self._command([self._frames(dis), ReceiveV21()], Timer.T4)
         self._set_state(State.R_WAIT_DCS)
 
     def _r_repeat_dis(self) -> None:

@@ -36,8 +36,6 @@ from pyfax.t30.frames import (
     Dtc,
     Eor,
     Fcd,
-    Frame,
-    Ident,
     Ppr,
     Pps,
     Simple,
@@ -95,9 +93,8 @@ class SenderMixin(Core):
         s = self.settings
         caps = Capabilities(modems=s.modems, can_receive=False, ready_to_transmit=True,
                             resolutions=s.resolutions, compressions=s.compressions, ecm=s.ecm)
-        frames: list[Frame] = [Ident(FCF.CSI, s.ident)] if s.ident else []
-        frames.append(Dis(caps))
-        self._command([self._frames(frames), ReceiveV21()], Timer.T4)
+        self._command([self._frames(self._identified(FCF.CSI, Dis(caps))), ReceiveV21()],
+                      Timer.T4)
         self._set_state(State.T_WAIT_DTC)
 
     def _t_polled_dtc(self) -> None:
@@ -215,9 +212,8 @@ class SenderMixin(Core):
                              "the remote offers no resolution this page can be reduced to")
             return
         self.progress.dcs = dcs
-        frames: list[Frame] = [Ident(FCF.TSI, self.settings.ident)] if self.settings.ident else []
-        frames.append(Dcs(dcs))
-        self._command([self._frames(frames), SendTcf(dcs.modem_rate)], Timer.T4)
+        self._command([self._frames(self._identified(FCF.TSI, Dcs(dcs))),
+                       SendTcf(dcs.modem_rate)], Timer.T4)
         self._set_state(State.T_WAIT_CFR)
 
     def _t_cfr(self) -> None:
