@@ -8,7 +8,6 @@ PNG per page into a directory, or a single PDF when ``--out`` ends in ``.pdf``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -56,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
     doc = compose(text, list(args.attach), resolution=args.resolution, paper=args.paper,
                   header=not args.no_header, subject=args.subject, sender=args.sender,
                   to=args.to, page_limit=args.page_limit, locale=locale,
-                  header_line=HeaderLine(args.sender or "", args.sender_number),
-                  now=dt.datetime.now().astimezone())
+                  header_line=HeaderLine(args.sender or "", args.sender_number))
     out: Path = args.out
     if out.suffix.lower() == ".pdf":
         doc.save_pdf(out)
