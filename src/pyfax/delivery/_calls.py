@@ -39,7 +39,6 @@ class CallOutcome:
     bit_rate: int = 0
     ecm: bool = False
     remote_csi: str = ""
-    trace: tuple[str, ...] = ()
 
     @property
     def delivered(self) -> bool:
@@ -96,8 +95,7 @@ def outcome_of(result: Any) -> CallOutcome:
         retryable=bool(code.retryable), start_lower=bool(code.start_lower),
         lower_ecm=code.name == "ECM_FAILED", pages=int(result.pages),
         line_time_s=float(result.line_time_s), bit_rate=int(result.bit_rate or 0),
-        ecm=bool(result.ecm), remote_csi=str(result.remote_ident),
-        trace=tuple(result.trace))
+        ecm=bool(result.ecm), remote_csi=str(result.remote_ident))
 
 
 def run_call(backend: Backend, e164: str, new_terminal: Callable[[], _Terminal], *,
