@@ -20,6 +20,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
+from pyfax.errors import FrameDecodeError
 from pyfax.t30._core import Core
 from pyfax.t30._pages import decode_page, max_page_rows
 from pyfax.t30.dis import Capabilities, DcsParams
@@ -289,8 +290,8 @@ class ReceiverMixin(Core):
             return
         try:
             frame = decode_frame(ev.data).frame
-        except Exception:
-            return
+        except FrameDecodeError:
+            return  # as a frame lost to noise: the PPR after PPS asks for it again
         if isinstance(frame, Fcd):
             self._ecm_frames[frame.number] = frame.data
             self._ecm_n_frames = max(self._ecm_n_frames, frame.number + 1)
