@@ -296,7 +296,6 @@ def _decode_post(octet: bytes) -> FCF | None:
     return post
 
 
-
 def _decode_ctc(fif: bytes) -> Ctc:
     if len(fif) != 2:
         raise FrameDecodeError(f"CTC with {len(fif)} octets (2 expected)")
