@@ -112,11 +112,6 @@ class HeaderPainter:
     m: Measurer = field(default_factory=Measurer)
     _fields: dict[tuple[int, str], NDArray[np.bool_]] = field(default_factory=dict)
 
-    def band(self, texts: tuple[str, str, str]) -> NDArray[np.bool_]:
-        """The header band for the three field texts."""
-        out = np.zeros((self.frame.header_rows, self.frame.width_px), dtype=np.bool_)
-        return self.stamp(out, texts)
-
     def stamp(self, page: NDArray[np.bool_], texts: tuple[str, str, str]) -> NDArray[np.bool_]:
         """Clear the top rows of ``page`` and draw the header there (in place); returns it."""
         rows = min(self.frame.header_rows, page.shape[0])
@@ -137,12 +132,3 @@ class HeaderPainter:
                 (item,), self.frame, self.m, rows=(0, self.frame.header_rows))
         return hit
 
-
-def stamp(page: NDArray[np.bool_], band: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Replace the top rows of ``page`` (in place) by the header ``band``; returns ``page``."""
-    out = page
-    rows = min(band.shape[0], out.shape[0])
-    width = min(band.shape[1], out.shape[1])
-    out[:rows] = False
-    out[:rows, :width] = band[:rows, :width]
-    return out
