@@ -132,12 +132,14 @@ _TYPE_OUT = {NumberType.FAX: "FAX", NumberType.MOBILE: "CELL", NumberType.PHONE:
 
 def _fold(line: str) -> str:
     out: list[str] = []
-    chunk = ""
+    chunk, chunk_octets = "", 0
     for ch in line:
-        if len((chunk + ch).encode("utf-8")) > (75 if not out else 74):
+        octets = len(ch.encode("utf-8"))  # count as we go, not re-encode the chunk per char
+        if chunk_octets + octets > (75 if not out else 74):
             out.append(chunk)
-            chunk = ""
+            chunk, chunk_octets = "", 0
         chunk += ch
+        chunk_octets += octets
     out.append(chunk)
     return "\r\n ".join(out)
 
