@@ -19,6 +19,7 @@ Mobile and premium-rate numbers pass with a warning.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers as pn
@@ -134,16 +135,18 @@ def check_digits(
 def _check_international(
     entry: str, digits: str, allow_unknown: bool, default_region: str | None
 ) -> Checked:
+    def guess() -> str | None:  # only on a failure path: it re-parses the number
+        return _national_guess(digits, default_region, allow_unknown)
+
     cc = _country_code(digits)
-    guess = _national_guess(digits, default_region, allow_unknown)
     if cc is None:
-        raise _fail(entry, "the country code is missing", guess)
+        raise _fail(entry, "the country code is missing", guess())
     national = digits[len(str(cc)):]
     region = pn.region_code_for_country_code(cc)
     try:
         num = pn.parse("+" + digits, None)
     except pn.NumberParseException:
-        raise _fail(entry, f"too short for {country_name(region)}", guess) from None
+        raise _fail(entry, f"too short for {country_name(region)}", guess()) from None
     nsn = pn.national_significant_number(num)
     if national != nsn and national.endswith(nsn) and nsn:
         prefix = national[: len(national) - len(nsn)]
@@ -153,8 +156,9 @@ def _check_international(
     found = pn.region_code_for_number(num)
     warnings: list[str] = []
     if not pn.is_valid_number(num):
-        if guess is not None:
-            raise _fail(entry, "the country code is missing", guess)
+        suggestion = guess()
+        if suggestion is not None:
+            raise _fail(entry, "the country code is missing", suggestion)
         if not allow_unknown:
             raise _fail(entry, f"not a valid number in {country_name(region)}: "
                                "check the area code")
@@ -169,12 +173,14 @@ def _check_international(
     return Checked(e164, found or region, tuple(warnings))
 
 
-def _check_length(entry: str, num: pn.PhoneNumber, region: str, guess: str | None) -> None:
+def _check_length(entry: str, num: pn.PhoneNumber, region: str,
+                  guess: Callable[[], str | None]) -> None:
     reason = pn.is_possible_number_with_reason(num)
     if reason == _R.IS_POSSIBLE:
         return
-    if guess is not None:
-        raise _fail(entry, "the country code is missing", guess)
+    suggestion = guess()
+    if suggestion is not None:
+        raise _fail(entry, "the country code is missing", suggestion)
     name = country_name(region)
     if reason in (_R.TOO_SHORT, _R.IS_POSSIBLE_LOCAL_ONLY):
         raise _fail(entry, f"too short for {name}")
