@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.compose._fonts import Style
-from pyfax.compose._geometry import Frame
+from pyfax.compose._geometry import MM_PER_INCH, PT_PER_INCH, Frame
 from pyfax.compose._layout import Measurer, PlacedLine
 from pyfax.compose._textrender import render_items
 
@@ -85,7 +85,7 @@ class HeaderLine:
 def _field_item(header: HeaderLine, i: int, text: str, frame: Frame,
                 m: Measurer) -> PlacedLine:
     """Field ``i`` (0 left, 1 centre, 2 right) of the header placed on the page."""
-    mm = 72.0 / 25.4
+    mm = PT_PER_INCH / MM_PER_INCH  # points per millimetre
     baseline = header.band_mm * mm * 0.5 + header.size_pt * 0.35
     margin = header.margin_mm * mm
     runs = tuple(m.runs(text, Style.REGULAR))
