@@ -67,6 +67,16 @@ e.g. line noise after the remote hung up) is ended as it stands, so that the
 session's timers take over."""
 
 
+def _rms(samples: Samples) -> float:
+    """RMS of a block in int16 units (0.0 when empty).
+
+    >>> _rms(np.array([3, -3, 3, -3], np.int16))
+    3.0
+    """
+    x = samples.astype(np.float64)
+    return float(np.sqrt(np.mean(x * x))) if x.size else 0.0
+
+
 def _fast_receiver(rate: ModemRate, short_train: bool) -> Any:
     cls = modem_class(rate.modem.value, rate.rate_bps, role="rx")
     if rate.modem is Modem.V17:
@@ -231,9 +241,8 @@ class RxChain:
         heard = []
         if any(e.present for e in self._tones.rx(samples)):
             heard.append(Heard.FAX_TONE)
-        x = samples.astype(np.float64)
-        if x.size and float(np.sqrt(np.mean(x * x))) > SOUND_RMS:
-            self._sound_s += x.size / SAMPLE_RATE_HZ
+        if _rms(samples) > SOUND_RMS:
+            self._sound_s += samples.size / SAMPLE_RATE_HZ
             if self._sound_s >= SOUND_MIN_S:
                 heard.append(Heard.SOUND)
         new = [h for h in heard if h not in self._heard]
@@ -272,9 +281,8 @@ class RxChain:
         return events
 
     def _failed_tcf_end(self, samples: Samples) -> list[Event]:
-        x = samples.astype(np.float64)
-        quiet = not x.size or float(np.sqrt(np.mean(x * x))) < SOUND_RMS
-        self._quiet_s = self._quiet_s + x.size / SAMPLE_RATE_HZ if quiet else 0.0
+        quiet = _rms(samples) < SOUND_RMS
+        self._quiet_s = self._quiet_s + samples.size / SAMPLE_RATE_HZ if quiet else 0.0
         if self._quiet_s < TCF_GAP_S:
             return []
         self._tcf_failed = False
