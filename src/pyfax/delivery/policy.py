@@ -7,6 +7,7 @@ the number of waits, its last delay repeats.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyfax.errors import DeliveryError
@@ -38,7 +39,17 @@ class RetryPolicy:
         >>> RetryPolicy().delay_before_s(3)
         300.0
         """
-        if attempt <= 1 or not self.delays_s:
-            return 0.0
-        index = min(attempt - 2, len(self.delays_s) - 1)
-        return float(self.delays_s[index])
+        return delay_before_s(self.delays_s, attempt)
+
+
+def delay_before_s(delays_s: Sequence[float], attempt: int) -> float:
+    """The wait before 1-based ``attempt`` on the schedule ``delays_s`` (last one repeats).
+
+    The worker reads the schedule stored with a job, not a :class:`RetryPolicy`.
+
+    >>> delay_before_s((120.0, 300.0), 4)
+    300.0
+    """
+    if attempt <= 1 or not delays_s:
+        return 0.0
+    return float(delays_s[min(attempt - 2, len(delays_s) - 1)])

@@ -31,6 +31,7 @@ from pyfax.delivery._calls import CallOutcome, CallWatch, make_terminal, run_cal
 from pyfax.delivery._pages import StoredPage
 from pyfax.delivery.clock import Clock
 from pyfax.delivery.notices import Notifier, delivered_notice, failed_notice
+from pyfax.delivery.policy import delay_before_s
 from pyfax.delivery.report import AttemptRecord, JobState
 from pyfax.delivery.store import Job, JobStore, StoredMessage
 from pyfax.errors import DeliveryError, InsufficientCredit, LineError
@@ -229,7 +230,7 @@ class Worker:
             modems, ecm = job.modems, job.ecm
             if outcome is not None and outcome.start_lower:
                 modems, ecm = lower_offer(modems, ecm, ecm_failed=outcome.lower_ecm)
-            delay_s = 0.0 if retry_now else _delay_s(job, job.attempts_made + 1)
+            delay_s = 0.0 if retry_now else delay_before_s(job.delays_s, job.attempts_made + 1)
             self.store.schedule(job.id, state=JobState.RETRYING,
                                 next_due_s=self.clock.now() + delay_s, modems=modems, ecm=ecm)
             return
@@ -254,12 +255,6 @@ class Worker:
 
 def _reference(job_id: int, attempt: int) -> str:
     return f"job-{job_id}/attempt-{attempt}"
-
-
-def _delay_s(job: Job, attempt: int) -> float:
-    if attempt <= 1 or not job.delays_s:
-        return 0.0
-    return float(job.delays_s[min(attempt - 2, len(job.delays_s) - 1)])
 
 
 def _record(n: int, started_s: float, outcome: CallOutcome, job: Job) -> AttemptRecord:
