@@ -125,31 +125,22 @@ class Resolver:
         hit = self._cache.get(ch)
         if hit is not None:
             return hit
-        cp = ord(ch)
-        result: tuple[int, str] | None = None
-        if ch == " " or unicodedata.category(ch) in ("Zs",):
-            result = (0, " ")
-        for i, face in enumerate(self.chain):
-            if result is None and cp in face.coverage:
-                result = (i, ch)
+        # any space is drawn as " "
+        result = (0, " ") if unicodedata.category(ch) == "Zs" else self._in_face(ch)
         if result is None:
             self.missing.add(ch)
-            result = self._base_letter(ch) or self._replacement()
+            result = self._base_letter(ch) or self._in_face("\ufffd") or (0, "?")
         self._cache[ch] = result
         return result
+
+    def _in_face(self, ch: str) -> tuple[int, str] | None:
+        """(index of the first face that has ``ch``, ``ch``), or None when none has it."""
+        cp = ord(ch)
+        return next(((i, ch) for i, face in enumerate(self.chain) if cp in face.coverage), None)
 
     def _base_letter(self, ch: str) -> tuple[int, str] | None:
         """``e`` for ``é`` and the like, when a face has the letter without its accent."""
         base = unicodedata.normalize("NFKD", ch)[:1]
         if not base or base == ch:
             return None
-        for i, face in enumerate(self.chain):
-            if ord(base) in face.coverage:
-                return (i, base)
-        return None
-
-    def _replacement(self) -> tuple[int, str]:
-        for i, face in enumerate(self.chain):
-            if 0xFFFD in face.coverage:
-                return (i, "\ufffd")
-        return (0, "?")
+        return self._in_face(base)
