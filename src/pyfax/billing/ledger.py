@@ -395,9 +395,7 @@ class Ledger:
     ) -> Entry | None:
         if not isinstance(reference, str) or not reference.strip() or len(reference) > 400:
             raise BillingError("a reference (idempotency key) of 1 to 400 characters is required")
-        found = _rows.entry_by(
-            self._conn, "e.kind = ? AND e.reference = ?", (kind.value, reference)
-        )
+        found = self.find_entry(kind, reference)
         if found is None:
             return None
         cur = found.currency
