@@ -13,11 +13,11 @@ The sending flow (what ``pyfax.delivery.send()`` does for each attempt)::
     price = ledger.convert(quote.price, ledger.account(acct).currency)
     hold = ledger.hold(acct, price, reference=f"job-{job_id}/attempt-{n}")
     result = call()                                 # dial, send pages
-    if result.pages_sent > 0:
+    if result.delivered:                            # MCF after EOP
         cost = tariffs.cost(e164, result.line_time_s).price
         ledger.settle(hold, ledger.convert(cost, hold.currency))
     else:
-        ledger.release(hold)                        # no page sent: never charged
+        ledger.release(hold)                        # not delivered: never charged
 
 Why this is safe against crashes and retries:
 
@@ -28,9 +28,10 @@ Why this is safe against crashes and retries:
   index): repeating the same settle returns the first result, so a success is
   charged once however often the job layer retries the bookkeeping.
 * A process killed between ``hold`` and ``settle`` leaves an *open* hold with
-  its reference. On the next start the job layer calls
-  ``ledger.recover(resolve, older_than_s=...)``: ``resolve(hold)`` returns the
-  cost if the job store shows pages were sent, else ``None`` to release.
+  its reference. The delivery worker that next claims the job releases it by
+  that reference (the attempt was never confirmed). A caller without a job
+  store can use ``ledger.recover(resolve, older_than_s=...)``: ``resolve(hold)``
+  returns the cost to charge, or ``None`` to release.
 * Top-ups go through :func:`topup` with an idempotency key that is both the
   processor's key and the ledger reference; a retry after a crash between the
   card charge and the credit charges the card once and credits once.
