@@ -80,6 +80,15 @@ def decode_text(data: bytes) -> str | None:
     return text if printable >= 0.95 * len(sample) else None
 
 
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", Kind.PNG), (b"\xff\xd8\xff", Kind.JPEG),
+    (b"GIF87a", Kind.GIF), (b"GIF89a", Kind.GIF),
+    (b"II*\x00", Kind.TIFF), (b"MM\x00*", Kind.TIFF), (b"II+\x00", Kind.TIFF),
+    (b"MM\x00+", Kind.TIFF),
+)
+"""Leading bytes that settle the kind on their own (TIFF: classic and BigTIFF)."""
+
+
 def detect(data: bytes) -> Detected:
     """Detect the kind of ``data`` from its leading bytes.
 
@@ -87,13 +96,7 @@ def detect(data: bytes) -> Detected:
     (<Kind.PDF: 'PDF document'>, <Kind.TEXT: 'plain text'>)
     """
     head = data[:1024]
-    simple = (
-        (b"\x89PNG\r\n\x1a\n", Kind.PNG), (b"\xff\xd8\xff", Kind.JPEG),
-        (b"GIF87a", Kind.GIF), (b"GIF89a", Kind.GIF),
-        (b"II*\x00", Kind.TIFF), (b"MM\x00*", Kind.TIFF), (b"II+\x00", Kind.TIFF),
-        (b"MM\x00+", Kind.TIFF),
-    )
-    for magic, kind in simple:
+    for magic, kind in _MAGIC:
         if head.startswith(magic):
             return Detected(kind, kind.value)
     if b"%PDF-" in head:
