@@ -139,6 +139,10 @@ MODE_VALUE = np.array([int(MODE_CODES[m], 2) for m in Mode], dtype=np.uint64)
 MODE_BITS = np.array([len(MODE_CODES[m]) for m in Mode], dtype=np.int64)
 
 
+_EOL = format(EOL_CODE, f"0{EOL_BITS}b")
+"""The EOL code word as a bit string: 11 zeros and a one."""
+
+
 def _fill(table: list[int], code: str, entry: int) -> None:
     """Set every window that starts with ``code`` to ``entry``."""
     free = WINDOW_BITS - len(code)
@@ -154,7 +158,7 @@ def _run_table(colour: int) -> list[int]:
     for index, code in enumerate(_MAKEUP[colour]):
         if code:
             _fill(table, code, (index * 64) << 4 | len(code))
-    _fill(table, "0" * 11 + "1", EOL_ENTRY)
+    _fill(table, _EOL, EOL_ENTRY)
     return table
 
 
@@ -162,7 +166,7 @@ def _mode_table() -> list[int]:
     table = [INVALID] * (1 << WINDOW_BITS)
     for mode, code in MODE_CODES.items():
         _fill(table, code, int(mode) << 4 | len(code))
-    _fill(table, "0" * 11 + "1", EOL_ENTRY)
+    _fill(table, _EOL, EOL_ENTRY)
     return table
 
 
