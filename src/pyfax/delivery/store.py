@@ -202,7 +202,7 @@ class JobStore:
                                (job_id,)).fetchone()
         if row is None:
             raise DeliveryError(f"no job {job_id} in {self.path}")
-        return _job_from_row(row, self._attempts_made(job_id))
+        return _job_from_row(row)
 
     def jobs(self, message_id: int | None = None) -> list[Job]:
         """Every job (of one message, when given), by id."""
@@ -211,12 +211,7 @@ class JobStore:
         else:
             rows = self._db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE message_id = ? "
                                     "ORDER BY id", (message_id,)).fetchall()
-        return [_job_from_row(r, self._attempts_made(int(r[0]))) for r in rows]
-
-    def _attempts_made(self, job_id: int) -> int:
-        row = self._db.execute("SELECT COUNT(*) FROM attempts WHERE job_id = ?",
-                               (job_id,)).fetchone()
-        return int(row[0])
+        return [_job_from_row(r) for r in rows]
 
     # --- claiming --------------------------------------------------------------
 
@@ -340,15 +335,17 @@ class JobStore:
 
 
 _JOB_COLUMNS = ("id, message_id, e164, name, field, state, max_attempts, delays_json, "
-                "next_due_s, modems_json, ecm, lease_owner, notified, final_text")
+                "next_due_s, modems_json, ecm, lease_owner, notified, final_text, "
+                "(SELECT COUNT(*) FROM attempts WHERE attempts.job_id = jobs.id)")
+"""The columns :func:`_job_from_row` reads; the attempt count comes in the same query."""
 
 
-def _job_from_row(row: Sequence[object], attempts_made: int) -> Job:
+def _job_from_row(row: Sequence[object]) -> Job:
     (job_id, message_id, e164, name, field, state, max_attempts, delays_json, next_due_s,
-     modems_json, ecm, lease_owner, notified, final_text) = row
+     modems_json, ecm, lease_owner, notified, final_text, attempts_made) = row
     return Job(id=int(str(job_id)), message_id=int(str(message_id)), e164=str(e164),
                name=str(name), field=str(field), state=JobState(str(state)),
-               attempts_made=attempts_made, max_attempts=int(str(max_attempts)),
+               attempts_made=int(str(attempts_made)), max_attempts=int(str(max_attempts)),
                delays_s=tuple(float(d) for d in json.loads(str(delays_json))),
                next_due_s=float(str(next_due_s)),
                modems=tuple(str(m) for m in json.loads(str(modems_json))),
