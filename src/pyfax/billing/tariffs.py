@@ -212,13 +212,15 @@ class TariffTable:
             raise BillingError(f"unknown resolution {resolution!r}") from None
         if not isinstance(pages, int) or pages < 1:
             raise BillingError(f"a quote needs at least one page, not {pages!r}")
-        tariff = self.tariff_for(number)
         line_time_s = float(SETUP_S + pages * SECONDS_PER_PAGE[res])
-        return Price(tariff, line_time_s, tariff.billed_seconds(line_time_s),
-                     tariff.price(line_time_s))
+        return _priced(self.tariff_for(number), line_time_s)
 
     def cost(self, number: object, line_time_s: float) -> Price:
         """The real price of a call from its measured line time."""
-        tariff = self.tariff_for(number)
-        return Price(tariff, line_time_s, tariff.billed_seconds(line_time_s),
-                     tariff.price(line_time_s))
+        return _priced(self.tariff_for(number), line_time_s)
+
+
+def _priced(tariff: Tariff, line_time_s: float) -> Price:
+    """The :class:`Price` of ``line_time_s`` seconds under ``tariff``."""
+    return Price(tariff, line_time_s, tariff.billed_seconds(line_time_s),
+                 tariff.price(line_time_s))
