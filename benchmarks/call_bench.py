@@ -61,8 +61,11 @@ def text_page(seed: int, rows: int = FINE_A4_ROWS) -> np.ndarray:
     return page
 
 
-def timed(make: Callable[[], tuple[object, object]], check: Callable[[object, object], bool],
-          repeat: int) -> tuple[float, float, float]:
+Make = Callable[[], tuple[object, object]]
+Check = Callable[[object, object], bool]
+
+
+def timed(make: Make, check: Check, repeat: int) -> tuple[float, float, float]:
     """Median wall seconds, CPU seconds and line seconds of ``repeat`` calls."""
     walls, cpus, lines = [], [], []
     for _ in range(repeat):
@@ -75,10 +78,6 @@ def timed(make: Callable[[], tuple[object, object]], check: Callable[[object, ob
         if not check(a, b):
             raise SystemExit(f"call failed: {getattr(a, 'result', a)} / {getattr(b, 'result', b)}")
     return statistics.median(walls), statistics.median(cpus), statistics.median(lines)
-
-
-Make = Callable[[], tuple[object, object]]
-Check = Callable[[object, object], bool]
 
 
 def pyfax_ok(pages: list[np.ndarray]) -> Check:
