@@ -116,9 +116,10 @@ class EolFormat:
 
     def fills(self, since_eol: Ints, minimum: bool) -> Ints:
         """Fill before EOLs that follow ``since_eol`` bits after the previous EOL."""
-        fill = np.zeros(since_eol.size, np.int64)
         if minimum:
             fill = np.maximum(0, self.min_bits - since_eol - EOL_BITS)
+        else:
+            fill = np.zeros(since_eol.size, np.int64)
         if self.byte_align:
             fill += -(since_eol + fill + EOL_BITS) % 8
         return fill
@@ -127,7 +128,7 @@ class EolFormat:
         """EOL words (with the tag bit when tagged)."""
         if not self.tagged:
             return np.full(tags.size, EOL_CODE, np.uint64)
-        return (tags.astype(np.uint64) | np.uint64(EOL_CODE << 1)).astype(np.uint64)
+        return tags.astype(np.uint64) | np.uint64(EOL_CODE << 1)
 
 
 def put_eol_rows(
