@@ -9,6 +9,7 @@ page is rendered. See :func:`compose`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -100,8 +101,7 @@ def compose(
     res = Resolution.parse(resolution)
     chosen = paper_for_locale(locale) if paper is None else Paper.parse(paper)
     base = limits if limits is not None else Limits()
-    checker = Checker(chosen, Limits(page_limit, base.max_image_pixels,
-                                     base.max_attachment_bytes), tuple(fonts),
+    checker = Checker(chosen, dataclasses.replace(base, page_limit=page_limit), tuple(fonts),
                       max(page_width_px(chosen, res), page_height_px(chosen, res)))
     checker.body(body, body_format, (("Subject", subject), ("From", sender), ("To", to)),
                  always_body_page)
