@@ -140,9 +140,10 @@ def test_remote_that_drops_the_line_is_retried_and_never_charged(tmp_path: Path,
 _WORKER = ("import sys; from pyfax.cli import main; sys.exit(main())",)
 
 
-def _worker(tmp_path: Path, log: io.TextIOBase | int) -> subprocess.Popen[bytes]:
+def _worker(tmp_path: Path, log: io.TextIOBase | int,
+            backend: str = "loopback") -> subprocess.Popen[bytes]:
     argv = [sys.executable, "-c", *_WORKER, "worker", "--store", str(tmp_path / "jobs.db"),
-            "--ledger", str(tmp_path / "credit.db"), "--backend", "loopback",
+            "--ledger", str(tmp_path / "credit.db"), "--backend", backend,
             "--out", str(tmp_path / "received"), "--lease", "2", "--poll", "0.2",
             "--until-idle"]
     return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
@@ -154,18 +155,22 @@ def test_worker_killed_mid_call_delivers_once_and_charges_once(tmp_path: Path) -
     store = JobStore(tmp_path / "jobs.db")
     msg = Message(sender="Alice <alice@example.com>", to="<3222345678@fax>",
                   subject="Invoice 42", body="Killed mid-call, delivered once.\n")
-    # V.27ter only: a slow call (about 30 s of line), so that the kill lands inside it.
+    # V.27ter only (about 30 s of line), and the first worker's line runs at most 8 times
+    # faster than real time: its page cannot be through in under 3 s of wall time, so
+    # a kill 0.5 s into the call lands in phase B, however fast or slow the machine is.
     report = send(msg, account="alice", ledger=ledger, backend=LoopbackBackend(), store=store,
                   wait=False, options=SendOptions(modems=("v27ter",)))
     [job] = store.jobs(report.message_id)
-    first = _worker(tmp_path, subprocess.DEVNULL)
+    first = _worker(tmp_path, subprocess.DEVNULL, backend="loopback:answer:speed=8")
     deadline = time.monotonic() + 120
-    while not ledger.open_holds("alice"):  # held: the call is being placed now
+    call_dir = tmp_path / "received" / "call-1"
+    while not (ledger.open_holds("alice") and call_dir.exists()):  # held, and the remote answered
         assert first.poll() is None and time.monotonic() < deadline, "worker never dialled"
         time.sleep(0.01)
-    time.sleep(0.2)
+    time.sleep(0.5)
     first.send_signal(signal.SIGKILL)
     first.wait(30)
+    assert not list(call_dir.iterdir()), "the kill came too late: the remote has a page"
     assert store.job(job.id).state is JobState.DIALLING
     assert len(ledger.open_holds("alice")) == 1  # the dead call's hold
     second = _worker(tmp_path, subprocess.DEVNULL)

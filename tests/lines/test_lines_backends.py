@@ -150,8 +150,55 @@ def test_backend_specs() -> None:
     assert isinstance(open_backend("spandsp-loopback:busy"), LoopbackBackend)
     with pytest.raises(LineError):
         LoopbackBackend(remote="hylafax")
-    for bad in ("tcp:x", "tcp:0", "carrier-pigeon", "loopback:nope"):
+    paced = open_backend("loopback:answer:ulaw:speed=4")
+    assert isinstance(paced, LoopbackBackend) and paced.speed == 4.0
+    assert paced.impairments == (G711("ulaw"),)
+    real = open_backend("loopback:answer:realtime")
+    assert isinstance(real, LoopbackBackend) and real.speed == 1.0
+    fast = open_backend("loopback")
+    assert isinstance(fast, LoopbackBackend) and fast.speed is None
+    for bad in ("tcp:x", "tcp:0", "carrier-pigeon", "loopback:nope", "loopback:answer:speed=x",
+                "loopback:answer:speed=0", "loopback:answer:speed=-2",
+                "loopback:answer:speed=nan", "loopback:answer:gsm"):
         with pytest.raises(LineError):
             open_backend(bad)
     with pytest.raises(LineError):
         open_backend("tcp:70000")
+
+
+class _FakeWall:
+    """A wall clock that only moves when the pacer sleeps (or when told)."""
+
+    def __init__(self) -> None:
+        self.now_s = 100.0
+        self.slept_s: list[float] = []
+
+    def clock(self) -> float:
+        return self.now_s
+
+    def sleep(self, seconds: float) -> None:
+        self.slept_s.append(seconds)
+        self.now_s += seconds
+
+
+def test_paced_loopback_keeps_line_time_at_most_speed_times_wall_time() -> None:
+    wall = _FakeWall()
+    call = LoopbackBackend(speed=4.0).dial("+3222345678")
+    call.clock, call.sleep = wall.clock, wall.sleep
+    for _ in range(100):  # 2 s of line in 20 ms blocks
+        call.exchange(np.zeros(160, dtype=np.int16))
+    assert call.line_time_s == pytest.approx(2.0)
+    assert wall.now_s - 100.0 == pytest.approx(2.0 / 4.0)  # 0.5 s of wall time
+    wall.now_s += 10.0  # a slow CPU: already behind, so no more sleeping
+    before = len(wall.slept_s)
+    call.exchange(np.zeros(160, dtype=np.int16))
+    assert len(wall.slept_s) == before
+
+
+def test_unpaced_loopback_never_sleeps() -> None:
+    wall = _FakeWall()
+    call = LoopbackBackend().dial("+3222345678")
+    call.clock, call.sleep = wall.clock, wall.sleep
+    for _ in range(50):
+        call.exchange(np.zeros(160, dtype=np.int16))
+    assert wall.slept_s == [] and call.line_time_s == pytest.approx(1.0)

@@ -33,7 +33,7 @@ def test_stateless_stages_match_the_channel_functions() -> None:
         out = np.concatenate([stage(b) for b in _blocks(x, [160, 7, 333])])
         assert np.array_equal(out, ref)
     with pytest.raises(LineError):
-        G711("mulaw").stage()
+        G711("mulaw")
 
 
 def test_specs_build_the_channel_stages() -> None:
@@ -72,11 +72,14 @@ def test_a_whole_line_does_not_depend_on_block_size() -> None:
         assert np.array_equal(np.concatenate([run(b) for b in _blocks(x, [size])]), whole)
 
 
-def test_bad_specs_are_line_errors() -> None:
-    for bad in (Delay(-1), Echo(0, -20), Echo(-5, -20), ClockOffset(1500), ClockOffset(-1001),
-                ClockOffset(float("nan"))):
+def test_bad_specs_are_line_errors_when_built() -> None:
+    nan = float("nan")
+    bad: list[tuple[type, tuple[float, ...]]] = [
+        (Delay, (-1,)), (Delay, (nan,)), (Echo, (0, -20)), (Echo, (-5, -20)), (Echo, (nan, -20)),
+        (ClockOffset, (1500,)), (ClockOffset, (-1001,)), (ClockOffset, (nan,))]
+    for kind, args in bad:
         with pytest.raises(LineError):
-            bad.stage()
+            kind(*args)
 
 
 def test_delay_and_frequency_offset_do_what_they_say() -> None:

@@ -55,9 +55,11 @@ class G711:
 
     law: str = "alaw"
 
-    def stage(self) -> Stage:
+    def __post_init__(self) -> None:
         if self.law not in ("ulaw", "alaw"):
             raise LineError(f"G.711 law must be 'ulaw' or 'alaw', not {self.law!r}")
+
+    def stage(self) -> Stage:
         if self.law == "ulaw":
             return channel.g711_ulaw_roundtrip
         return channel.g711_alaw_roundtrip
@@ -111,9 +113,11 @@ class Delay:
 
     ms: float
 
-    def stage(self) -> channel.DelayLine:
-        if self.ms < 0:
+    def __post_init__(self) -> None:
+        if not self.ms >= 0:
             raise LineError(f"delay must not be negative, got {self.ms} ms")
+
+    def stage(self) -> channel.DelayLine:
         return channel.DelayLine(self.ms)
 
 
@@ -124,9 +128,11 @@ class Echo:
     delay_ms: float = 20.0
     level_db: float = -20.0
 
-    def stage(self) -> channel.EchoPath:
-        if self.delay_ms <= 0:
+    def __post_init__(self) -> None:
+        if not self.delay_ms > 0:
             raise LineError(f"echo delay must be positive, got {self.delay_ms} ms")
+
+    def stage(self) -> channel.EchoPath:
         return channel.EchoPath(self.delay_ms, self.level_db)
 
 
@@ -146,9 +152,11 @@ class ClockOffset:
 
     ppm: float
 
-    def stage(self) -> channel.ClockDrift:
+    def __post_init__(self) -> None:
         if not abs(self.ppm) <= _MAX_CLOCK_PPM:
             raise LineError(f"clock offset {self.ppm} ppm is out of range (±1000)")
+
+    def stage(self) -> channel.ClockDrift:
         return channel.ClockDrift(self.ppm)
 
 

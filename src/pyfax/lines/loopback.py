@@ -20,11 +20,16 @@ left the line. Otherwise it counts its own transmit bursts (CED, DIS, then
 CFR after the training), as a line monitor would; page data flows after the
 third burst, while the remote listens. Received pages are kept per call, and written as PNG and
 TIFF-F (MH) when ``out_dir`` is given.
+
+The line runs as fast as the CPU allows, unless ``speed`` is given: then a
+call takes at least ``line time / speed`` of wall-clock time (``speed=1`` is
+a real-time line), as a real call's duration matters to whoever watches it.
 """
 
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,8 +102,12 @@ class LoopbackCall:
     n_samples: int = 0
     remote_hung_up: bool = False
     ended: bool = False
+    speed: float | None = None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
     _bursts: _BurstCounter = field(default_factory=_BurstCounter)
     _bursts_at_cfr: int | None = None
+    _wall_start_s: float | None = None
 
     @property
     def line_time_s(self) -> float:
@@ -124,6 +133,8 @@ class LoopbackCall:
         heard = self.uplink(block)
         n = len(block)
         self.n_samples += n
+        if self.speed is not None:
+            self._pace()
         if self.remote_hung_up:
             return self.downlink(np.zeros(n, dtype=np.int16))
         said = np.asarray(self.remote.step(heard), dtype=np.int16)
@@ -132,6 +143,16 @@ class LoopbackCall:
         self._bursts.feed(said)
         self._maybe_drop()
         return self.downlink(said)
+
+    def _pace(self) -> None:
+        """Sleep until the wall clock has caught up with ``line time / speed``."""
+        assert self.speed is not None
+        now_s = self.clock()
+        if self._wall_start_s is None:
+            self._wall_start_s = now_s
+        ahead_s = self.line_time_s / self.speed - (now_s - self._wall_start_s)
+        if ahead_s > 0:
+            self.sleep(ahead_s)
 
     def _after_cfr(self) -> bool:
         """True once CFR has been sent and has left the line (the answerer listens)."""
@@ -235,13 +256,16 @@ class LoopbackBackend:
         remote: ``"pyfax"`` (a pyfax receiver) or ``"spandsp"`` (spandsp's
             terminal through ctypes; needs libspandsp2).
         remote_factory: makes the remote terminal (overrides ``remote``).
+        speed: run each call at most this many times faster than real time
+            (1.0 is a real-time line); ``None`` runs it as fast as possible.
     """
 
     def __init__(self, behaviour: str | Behaviour = Behaviour.ANSWER, *,
                  impairments: Sequence[Impairment] = (), ident: str = "+32 2 555 0100",
                  ecm: bool = True, modems: Sequence[str] = ("v17", "v29", "v27ter"),
                  out_dir: str | Path | None = None, remote: str = "pyfax",
-                 remote_factory: Callable[[], Any] | None = None) -> None:
+                 remote_factory: Callable[[], Any] | None = None,
+                 speed: float | None = None) -> None:
         try:
             self.behaviour = Behaviour(behaviour)
         except ValueError:
@@ -258,6 +282,9 @@ class LoopbackBackend:
             raise LineError(f"remote must be 'pyfax' or 'spandsp', not {remote!r}")
         default = self._pyfax_receiver if remote == "pyfax" else self._spandsp_receiver
         self.remote_factory = remote_factory or default
+        if speed is not None and not speed > 0:
+            raise LineError(f"loopback speed must be a positive factor, not {speed!r}")
+        self.speed = speed
 
     def _pyfax_receiver(self) -> Any:
         from pyfax.t30 import Terminal
@@ -279,7 +306,8 @@ class LoopbackBackend:
             remote = self.remote_factory()
             out = None if self.out_dir is None else _new_call_dir(self.out_dir)
             call = LoopbackCall(number, CallProgress.ANSWERED, remote, self.behaviour,
-                                chain(self.impairments), chain(self.impairments), out)
+                                chain(self.impairments), chain(self.impairments), out,
+                                speed=self.speed)
         self.calls.append(call)
         return call
 
