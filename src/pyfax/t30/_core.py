@@ -259,7 +259,7 @@ class Core:
         """Send a command; on T4 or CRP the ``repeat`` part is sent again."""
         self._stop_timer(Timer.T2)
         self._stop_timer(Timer.T4)
-        self._cmd = Command(first, first if repeat is None else repeat, timer)
+        self._cmd = Command(first if repeat is None else repeat, timer)
         self._out.extend(first)
         self._after_tx = timer
 

@@ -88,11 +88,6 @@ class ReceiverMixin(Core):
         self._command([self._frames(dtc), ReceiveV21()], Timer.T4)
         self._set_state(State.R_WAIT_DCS)
 
-    def _start_receiver(self) -> None:
-        self._set_state(State.R_ANSWERING)
-        self._start_timer(Timer.T1)
-        self._out.append(SendTone(Tone.CED))
-
     def _local_caps(self) -> Capabilities:
         s = self.settings
         return Capabilities(modems=s.modems, can_receive=True, resolutions=s.resolutions,

@@ -84,11 +84,6 @@ class SenderMixin(Core):
         self._out.append(SendTone(Tone.CNG))
         self._start_timer(Timer.T1)
 
-    def _start_polled(self) -> None:
-        self._set_state(State.R_ANSWERING)
-        self._start_timer(Timer.T1)
-        self._out.append(SendTone(Tone.CED))
-
     def _send_polled_dis(self) -> None:
         s = self.settings
         caps = Capabilities(modems=s.modems, can_receive=False, ready_to_transmit=True,

@@ -19,7 +19,7 @@ import enum
 
 from pyfax.errors import FrameDecodeError
 
-__all__ = ["ADDRESS", "CONTROL", "CONTROL_FINAL", "FCF", "fcf_octet", "parse_fcf"]
+__all__ = ["ADDRESS", "CONTROL", "CONTROL_FINAL", "FCF", "POST_MESSAGE", "fcf_octet", "parse_fcf"]
 
 ADDRESS = 0xFF
 CONTROL = 0x03
@@ -82,6 +82,9 @@ class FCF(enum.Enum):
         """False for the DIS/DTC identification groups, whose low bit is part of the type."""
         return self not in _NO_X
 
+
+POST_MESSAGE = (FCF.MPS, FCF.EOP, FCF.EOM, FCF.PRI_MPS, FCF.PRI_EOP, FCF.PRI_EOM)
+"""The post-message commands (T.30 §5.3.6.1.6), also the ones that PPS carries (Annex A)."""
 
 _NO_X = frozenset({FCF.DIS, FCF.CSI, FCF.NSF, FCF.DTC, FCF.CIG, FCF.NSC, FCF.PWD,
                    FCF.SEP, FCF.PSA, FCF.FCD, FCF.RCP})

@@ -20,7 +20,15 @@ from typing import TypeAlias
 
 from pyfax.errors import FrameDecodeError
 from pyfax.t30.dis import Capabilities, DcsParams
-from pyfax.t30.fcf import ADDRESS, CONTROL, CONTROL_FINAL, FCF, fcf_octet, parse_fcf
+from pyfax.t30.fcf import (
+    ADDRESS,
+    CONTROL,
+    CONTROL_FINAL,
+    FCF,
+    POST_MESSAGE,
+    fcf_octet,
+    parse_fcf,
+)
 from pyfax.t30.params import ModemRate
 
 __all__ = [
@@ -55,7 +63,6 @@ SIMPLE_FCFS = frozenset({
     FCF.PRI_EOP, FCF.RR, FCF.MCF, FCF.RTP, FCF.RTN, FCF.PIP, FCF.PIN, FCF.RNR, FCF.ERR,
     FCF.DCN, FCF.CRP, FCF.FNV, FCF.RCP,
 })
-_PPS_POST = frozenset({FCF.MPS, FCF.EOP, FCF.EOM, FCF.PRI_MPS, FCF.PRI_EOP, FCF.PRI_EOM})
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +298,7 @@ def _decode_post(octet: bytes) -> FCF | None:
     if not octet[0] & 0xFE:
         return None
     post, _ = parse_fcf(octet[0])
-    if post not in _PPS_POST:
+    if post not in POST_MESSAGE:
         raise FrameDecodeError(f"{post.name} is not a post-message command")
     return post
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 from pyfax.t30._core import Settings
 from pyfax.t30._receiver import ReceiverMixin
 from pyfax.t30._sender import SenderMixin
+from pyfax.t30.events import SendTone, Tone
 from pyfax.t30.frames import describe
+from pyfax.t30.params import Timer
 from pyfax.t30.states import State
 
 __all__ = ["Session", "Settings", "describe"]
@@ -67,10 +69,10 @@ class Session(SenderMixin, ReceiverMixin):
             self._start_sender()
         elif s.calling:
             self._start_poller()
-        elif s.transmitter:
-            self._start_polled()
-        else:
-            self._start_receiver()
+        else:  # answering: CED, then DIS (or, to be polled, a DIS offering pages)
+            self._set_state(State.R_ANSWERING)
+            self._start_timer(Timer.T1)
+            self._out.append(SendTone(Tone.CED))
 
     def _after_tx_hook(self) -> None:
         if self.state is State.R_ANSWERING:

@@ -72,9 +72,8 @@ class Settings:
 
 @dataclass(slots=True)
 class Command:
-    """The last command sent, to repeat it on T4 or CRP."""
+    """The last command sent: what is sent again on T4 or CRP, and the tries so far."""
 
-    first: list[Action]
     repeat: list[Action]
     timer: Timer | None
     tries: int = 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from typing import TypeAlias
 
-from pyfax.t30.fcf import FCF
+from pyfax.t30.fcf import FCF, POST_MESSAGE
 
 __all__ = ["IGNORED", "TRANSITIONS", "Input", "Key", "Phase", "State", "diagram"]
 
@@ -83,8 +83,6 @@ def _rows(state: State, keys: tuple[Key, ...], handler: str) -> dict[tuple[State
     return {(state, k): handler for k in keys}
 
 
-_POST = (FCF.MPS, FCF.EOP, FCF.EOM, FCF.PRI_MPS, FCF.PRI_EOP, FCF.PRI_EOM)
-
 TRANSITIONS: dict[tuple[State, Key], str] = {
     # --- calling transmitter --------------------------------------------
     (T.T_WAIT_DIS, FCF.DIS): "_t_dis",
@@ -137,7 +135,7 @@ TRANSITIONS: dict[tuple[State, Key], str] = {
     (State.R_WAIT_DCS, FCF.DIS): "_r_dis_collision",
     (State.R_WAIT_DCS, Input.T4): "_r_repeat_dis",
     (State.R_WAIT_DCS, Input.T1): "_r_t1",
-    **_rows(State.R_WAIT_DCS, _POST, "_r_post_without_page"),
+    **_rows(State.R_WAIT_DCS, POST_MESSAGE, "_r_post_without_page"),
     (State.R_TCF, Input.TCF): "_r_tcf",
     (State.R_TCF, Input.FAST_TRAINED): "_r_fast_trained",
     (State.R_TCF, Input.FAST_TRAINING_FAILED): "_r_tcf_failed",
@@ -149,10 +147,10 @@ TRANSITIONS: dict[tuple[State, Key], str] = {
     (State.R_PAGE, Input.FAST_TRAINING_FAILED): "_r_signal_present",
     (State.R_PAGE, Input.PAGE): "_r_page",
     (State.R_PAGE, FCF.DCS): "_r_dcs",
-    **_rows(State.R_PAGE, _POST, "_r_post_without_page"),
+    **_rows(State.R_PAGE, POST_MESSAGE, "_r_post_without_page"),
     (State.R_PAGE, FCF.DCN): "_r_dcn",
     (State.R_PAGE, Input.T2): "_r_t2",
-    **_rows(State.R_POST_PAGE, _POST, "_r_post"),
+    **_rows(State.R_POST_PAGE, POST_MESSAGE, "_r_post"),
     (State.R_POST_PAGE, FCF.DCN): "_r_dcn",
     (State.R_POST_PAGE, Input.BAD_FRAME): "_r_crp",
     (State.R_POST_PAGE, Input.T2): "_r_t2",
@@ -168,7 +166,7 @@ TRANSITIONS: dict[tuple[State, Key], str] = {
     (State.R_ECM_BLOCK, FCF.DCN): "_r_dcn",
     (State.R_ECM_BLOCK, Input.BAD_FRAME): "_r_crp",
     (State.R_ECM_BLOCK, Input.T2): "_r_t2",
-    **_rows(State.R_WAIT_DCN, (*_POST, FCF.PPS, FCF.RR), "_r_repeat_response"),
+    **_rows(State.R_WAIT_DCN, (*POST_MESSAGE, FCF.PPS, FCF.RR), "_r_repeat_response"),
     (State.R_WAIT_DCN, FCF.DCN): "_r_dcn",
     (State.R_WAIT_DCN, Input.T2): "_r_dcn",
     (State.R_WAIT_DCN, Input.BAD_FRAME): "_r_crp",
