@@ -16,12 +16,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from pyfax.delivery._pages import StoredPage
-from pyfax.lines.base import Backend, Call, CallProgress
+from pyfax.lines.base import BLOCK_N_SAMPLES, Backend, Call, CallProgress
 from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
 
 __all__ = ["CallOutcome", "CallWatch", "run_call"]
 
-BLOCK_N_SAMPLES = 160  # 20 ms, the usual RTP packet
 MAX_LINE_TIME_S = 3600.0
 
 

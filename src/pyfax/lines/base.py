@@ -15,7 +15,10 @@ from typing import Protocol
 
 from pyfax.modem.base import Samples
 
-__all__ = ["Backend", "Call", "CallProgress"]
+__all__ = ["BLOCK_N_SAMPLES", "Backend", "Call", "CallProgress"]
+
+BLOCK_N_SAMPLES = 160
+"""The block the drivers exchange with a call: 20 ms, the usual RTP packet."""
 
 
 class CallProgress(enum.Enum):

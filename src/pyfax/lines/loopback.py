@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import LineError
-from pyfax.lines.base import CallProgress
+from pyfax.lines.base import BLOCK_N_SAMPLES, CallProgress
 from pyfax.lines.impairments import Impairment, Stage, chain
 from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
 from pyfax.t30 import State
@@ -191,10 +191,10 @@ class LoopbackCall:
 
     def _let_remote_finish(self) -> None:
         """Feed the remote silence for up to 2 s so that it reaches phase E."""
-        for _ in range(2 * SAMPLE_RATE_HZ // 160):
+        for _ in range(2 * SAMPLE_RATE_HZ // BLOCK_N_SAMPLES):
             if getattr(self.remote, "done", True) or self.remote_hung_up:
                 return
-            self.remote.step(np.zeros(160, dtype=np.int16))
+            self.remote.step(np.zeros(BLOCK_N_SAMPLES, dtype=np.int16))
 
 
 def save_pages(pages: Sequence[NDArray[np.bool_]], out_dir: Path, *,

@@ -15,12 +15,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from pyfax.lines.base import Call
+from pyfax.lines.base import BLOCK_N_SAMPLES, Call
 from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
 
 __all__ = ["Received", "answer", "replay"]
 
-BLOCK_N = 160
 _TAIL_S = 10.0  # silence fed after a recording ends, to let timers settle
 
 
@@ -43,7 +42,7 @@ def answer(call: Call, *, ident: str = "", ecm: bool = True,
            max_line_time_s: float = 3600.0) -> Received:
     """Receive on an answered call until the T.30 call ends or the cap is hit."""
     terminal = _receiver(ident, ecm)
-    heard = np.zeros(BLOCK_N, dtype=np.int16)
+    heard = np.zeros(BLOCK_N_SAMPLES, dtype=np.int16)
     n = 0
     while not terminal.done and n < max_line_time_s * SAMPLE_RATE_HZ:
         said = terminal.step(heard)
@@ -59,10 +58,10 @@ def replay(audio: Samples, *, ident: str = "", ecm: bool = True) -> Received:
     padded = np.concatenate([np.asarray(audio, dtype=np.int16),
                              np.zeros(int(_TAIL_S * SAMPLE_RATE_HZ), dtype=np.int16)])
     n = 0
-    for start in range(0, len(padded), BLOCK_N):
+    for start in range(0, len(padded), BLOCK_N_SAMPLES):
         if terminal.done:
             break
-        block = padded[start:start + BLOCK_N]
+        block = padded[start:start + BLOCK_N_SAMPLES]
         terminal.step(block)
         n += len(block)
     return Received(terminal.result, list(terminal.received_pages), n / SAMPLE_RATE_HZ)
