@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["INV_4", "INV_8", "STEPS_4", "STEPS_8", "DifferentialPhase", "change_bits"]
+__all__ = ["INV_4", "INV_8", "STEPS_4", "STEPS_8", "DifferentialDecider", "DifferentialPhase",
+           "change_bits"]
 
 STEPS_8 = np.array([1, 0, 2, 3, 6, 7, 5, 4], dtype=np.int64)
 """Phase change (45° steps) of each tribit, by its value (first bit = MSB)."""
@@ -80,3 +81,37 @@ class DifferentialPhase:
         prev[1:] = phases[:-1]
         self.phase = int(phases[-1])
         return (phases - prev) & 7
+
+
+class DifferentialDecider:
+    """Nearest-point slicing, then differential decoding of the phase (V.27ter, V.29).
+
+    A point's index is ``8 * amplitude + phase`` (45° steps): V.27ter's points
+    all have amplitude 0, V.29 at 9600 bit/s uses the amplitude bit too.
+
+    Args:
+        points: every point of the constellation, by index.
+        allowed: the indices this rate uses.
+        table: the line bits of a symbol, by ``8 * amplitude + phase change``.
+        phase: the absolute phase before the first data symbol.
+    """
+
+    def __init__(self, points: NDArray[np.complex128], allowed: NDArray[np.int64],
+                 table: NDArray[np.uint8], phase: int) -> None:
+        self._all = points
+        self._allowed = allowed
+        self._points = points[allowed]
+        self._table = table
+        self._phase = DifferentialPhase(phase)
+
+    def decide(self, z: NDArray[np.complex128]) -> tuple[NDArray[np.complex128],
+                                                          NDArray[np.uint8]]:
+        """The decided points and the line bits of the symbols ``z``."""
+        d = np.abs(z[:, None] - self._points[None, :])
+        idx = self._allowed[np.argmin(d, axis=1)]
+        code = (idx & 8) | self._phase.changes(idx & 7)
+        return self._all[idx], self._table[code].reshape(-1)
+
+    def flush(self) -> NDArray[np.uint8]:
+        """No bits are held back."""
+        return np.zeros(0, np.uint8)

@@ -28,7 +28,13 @@ from __future__ import annotations
 import numpy as np
 
 from pyfax.errors import ModemError
-from pyfax.modem._dpsk import STEPS_4, STEPS_8, DifferentialPhase, change_bits
+from pyfax.modem._dpsk import (
+    STEPS_4,
+    STEPS_8,
+    DifferentialDecider,
+    DifferentialPhase,
+    change_bits,
+)
 from pyfax.modem._qam_public import QamReceiverBase, QamTransmitterBase
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
@@ -108,24 +114,11 @@ class _V27terEncoder:
         return out
 
 
-class _V27terDecider:
-    """Nearest phase and differential decoding."""
-
-    def __init__(self, rate: int) -> None:
-        self._bps = 3 if rate == 4800 else 2
-        self._allowed = np.arange(8) if self._bps == 3 else np.array([0, 2, 4, 6])
-        self._points = _POINTS[self._allowed]
-        self._phase = DifferentialPhase(_DATA_PHASE)
-        self._table = change_bits(self._bps)
-
-    def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
-        d = np.abs(z[:, None] - self._points[None, :])
-        phases = self._allowed[np.argmin(d, axis=1)]
-        refs: Symbols = _POINTS[phases]
-        return refs, self._table[self._phase.changes(phases)].reshape(-1)
-
-    def flush(self) -> Bits:
-        return np.zeros(0, np.uint8)
+def _decider(rate: int) -> DifferentialDecider:
+    """Nearest phase and differential decoding, from the training's last phase."""
+    bps = 3 if rate == 4800 else 2
+    allowed = np.arange(8) if bps == 3 else np.array([0, 2, 4, 6])
+    return DifferentialDecider(_POINTS, allowed, change_bits(bps), _DATA_PHASE)
 
 
 def v27ter_profile(bit_rate: int) -> ModemProfile:
@@ -146,7 +139,7 @@ def v27ter_profile(bit_rate: int) -> ModemProfile:
         return _V27terEncoder(bit_rate)
 
     def decider() -> SymbolDecider:
-        return _V27terDecider(bit_rate)
+        return _decider(bit_rate)
 
     return ModemProfile(spec=spec, new_plan=lambda: _plan(baud), new_encoder=encoder,
                         new_decider=decider,

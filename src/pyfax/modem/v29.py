@@ -28,7 +28,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import ModemError
-from pyfax.modem._dpsk import STEPS_4, STEPS_8, DifferentialPhase, change_bits
+from pyfax.modem._dpsk import (
+    STEPS_4,
+    STEPS_8,
+    DifferentialDecider,
+    DifferentialPhase,
+    change_bits,
+)
 from pyfax.modem._qam_public import QamReceiverBase, QamTransmitterBase
 from pyfax.modem._qam_spec import (
     LinearModemSpec,
@@ -121,29 +127,10 @@ def _bit_table(rate: int) -> NDArray[np.uint8]:
     return np.hstack([amp, phase_bits])
 
 
-class _V29Decider:
+def _decider(rate: int) -> DifferentialDecider:
     """Nearest-point slicing and differential decoding."""
-
-    def __init__(self, rate: int) -> None:
-        if rate == 9600:
-            self._index = np.arange(16)
-        elif rate == 7200:
-            self._index = np.arange(8)
-        else:
-            self._index = np.array([0, 2, 4, 6])
-        self._points = _POINTS[self._index]
-        self._table = _bit_table(rate)
-        self._phase = DifferentialPhase(0)
-
-    def decide(self, z: Symbols) -> tuple[Symbols, Bits]:
-        d = np.abs(z[:, None] - self._points[None, :])
-        idx = self._index[np.argmin(d, axis=1)]
-        code = (idx & 8) | self._phase.changes(idx & 7)
-        refs: Symbols = _POINTS[idx]
-        return refs, self._table[code].reshape(-1)
-
-    def flush(self) -> Bits:
-        return np.zeros(0, np.uint8)
+    allowed = {9600: np.arange(16), 7200: np.arange(8)}.get(rate, np.array([0, 2, 4, 6]))
+    return DifferentialDecider(_POINTS, allowed, _bit_table(rate), 0)
 
 
 def v29_profile(bit_rate: int) -> ModemProfile:
@@ -164,7 +151,7 @@ def v29_profile(bit_rate: int) -> ModemProfile:
         return _V29Encoder(bit_rate)
 
     def decider() -> SymbolDecider:
-        return _V29Decider(bit_rate)
+        return _decider(bit_rate)
 
     return ModemProfile(
         spec=spec, new_plan=lambda: _plan(bit_rate), new_encoder=encoder,
