@@ -16,80 +16,19 @@ import statistics
 import time
 from collections.abc import Callable
 
+import _tests_path
 import numpy as np
-from _libtiff import LibTiff
 from numpy.typing import NDArray
-from PIL import Image, ImageDraw, ImageFont
+from pagegen import A4_FINE, WIDTH_PX, mixed_image, photo_image, text_image
+from peers.libtiff import StripFile
 
 from pyfax import t4
 
-WIDTH_PX, ROWS = 1728, 2287
-_WORDS = [
-    "fax",
-    "modem",
-    "page",
-    "line",
-    "coding",
-    "huffman",
-    "run",
-    "length",
-    "reference",
-    "pass",
-    "vertical",
-    "horizontal",
-    "mode",
-    "the",
-    "of",
-    "and",
-    "to",
-    "in",
-    "is",
-    "for",
-    "with",
-    "on",
-    "as",
-    "by",
-    "at",
-    "from",
-    "resolution",
-]
-
-
-def text_page(seed: int = 1, size: int = 22) -> NDArray[np.bool_]:
-    rng = np.random.default_rng(seed)
-    image = Image.new("L", (WIDTH_PX, ROWS), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=size)
-    for y in range(120, ROWS - 120, int(size * 1.5)):
-        draw.text((100, y), " ".join(rng.choice(_WORDS, 14)).capitalize() + ".", fill=0, font=font)
-    return np.asarray(image) < 128
-
-
-def mixed_page() -> NDArray[np.bool_]:
-    image = Image.fromarray(~text_page(seed=2))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((40, 40, WIDTH_PX - 40, ROWS - 40), outline=0, width=3)
-    for i in range(8):
-        x = 200 + i * 160
-        draw.rectangle((x, 1200, x + 90, 1300 + 60 * i), fill=0)
-        draw.line((x, 200, x + 400, 1100), fill=0, width=2)
-    draw.ellipse((1100, 1700, 1600, 2150), outline=0, width=6)
-    return ~np.asarray(image.convert("1"), dtype=bool)
-
-
-def photo_page(seed: int = 3) -> NDArray[np.bool_]:
-    rng = np.random.default_rng(seed)
-    y, x = np.mgrid[0:ROWS, 0:WIDTH_PX].astype(float)
-    grey = 128 + 60 * np.sin(x / 97.0) * np.cos(y / 71.0) + 50 * np.sin((x + y) / 240.0)
-    grey += rng.normal(0, 12, grey.shape)
-    image = Image.fromarray(np.clip(grey, 0, 255).astype(np.uint8)).convert("1")
-    return ~np.asarray(image, dtype=bool)
-
-
+ROWS = A4_FINE.rows
 PAGES: dict[str, Callable[[], NDArray[np.bool_]]] = {
-    "text": text_page,
-    "mixed": mixed_page,
-    "photo": photo_page,
+    "text": lambda: text_image(A4_FINE, seed=1),
+    "mixed": lambda: mixed_image(A4_FINE, seed=2),
+    "photo": lambda: photo_image(ROWS, seed=3),
 }
 
 
@@ -108,7 +47,7 @@ def median_s(fn: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
-def bench(name: str, page: NDArray[np.bool_], scheme: str, lib: LibTiff, repeats: int) -> None:
+def bench(name: str, page: NDArray[np.bool_], scheme: str, lib: StripFile, repeats: int) -> None:
     packed = np.ascontiguousarray(np.packbits(page, axis=1))
     data = t4.encode(page, scheme, k=4)
     assert np.array_equal(t4.decode(data, WIDTH_PX, scheme), page)
@@ -136,12 +75,13 @@ def main() -> None:
     parser.add_argument("--pages", default="text,mixed,photo")
     parser.add_argument("--schemes", default="MH,MR,MMR")
     args = parser.parse_args()
-    lib = LibTiff()
-    print(f"A4 fine {WIDTH_PX}x{ROWS}, median CPU time of {args.repeats} repeats (decode: fewer)")
-    for name in args.pages.split(","):
-        page = PAGES[name]()
-        for scheme in args.schemes.split(","):
-            bench(name, page, scheme, lib, args.repeats)
+    with _tests_path.peers_or_exit(), StripFile() as lib:
+        print(f"A4 fine {WIDTH_PX}x{ROWS}, median CPU time of {args.repeats} repeats "
+              "(decode: fewer)")
+        for name in args.pages.split(","):
+            page = PAGES[name]()
+            for scheme in args.schemes.split(","):
+                bench(name, page, scheme, lib, args.repeats)
 
 
 if __name__ == "__main__":

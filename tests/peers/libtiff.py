@@ -3,6 +3,10 @@
 :func:`encode` has libtiff code a page and returns its raw strip;
 :func:`decode` hands libtiff a raw strip and returns the page it decodes.
 Both go through a TIFF file on disk, as libtiff has no memory codec API.
+:class:`StripFile` is that file kept open for reuse: one
+``TIFFWriteEncodedStrip`` or ``TIFFReadEncodedStrip`` call per page on a tmpfs,
+so that timing it (``benchmarks/t4_bench.py``) is libtiff's codec plus a
+small file overhead.
 
 libtiff facts that matter here (see /work/shared/PEERS.md): it writes an EOL
 before every row and RTC at the end of a G3 strip, EOFB at the end of G4; its
@@ -122,23 +126,64 @@ def encode(
     return raw.raw[:got]
 
 
-def decode(data: bytes, width: int, rows: int, scheme: str) -> NDArray[np.bool_]:
-    """The page libtiff decodes from the raw strip ``data`` (rows known)."""
-    lib = _lib()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "page.tif")
-        tif = _open(lib, path, b"w")
-        _set_fields(lib, tif, width, rows, scheme, 0, 196.0)
-        n = lib.TIFFWriteRawStrip(ctypes.c_void_p(tif), 0, data, len(data))
-        lib.TIFFClose(ctypes.c_void_p(tif))
+class StripFile:
+    """One TIFF file on a tmpfs (/dev/shm when present) that holds a page as one strip.
+
+    Use it as a context manager, or call :meth:`close`, to remove the file.
+    """
+
+    def __init__(self) -> None:
+        self._lib = _lib()
+        self._dir = tempfile.TemporaryDirectory(
+            dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        self.path = os.path.join(self._dir.name, "page.tif")
+
+    def __enter__(self) -> StripFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._dir.cleanup()
+
+    def _create(self, width: int, rows: int, scheme: str) -> int:
+        tif = _open(self._lib, self.path, b"w")
+        _set_fields(self._lib, tif, width, rows, scheme, 0, 196.0)
+        return tif
+
+    def encode(self, packed: NDArray[np.uint8], width: int, scheme: str) -> None:
+        """Have libtiff code one page (rows of packed bits, 1 = black) into the file."""
+        tif = self._create(width, packed.shape[0], scheme)
+        n = self._lib.TIFFWriteEncodedStrip(
+            ctypes.c_void_p(tif), 0, packed.ctypes.data, packed.nbytes)
+        self._lib.TIFFClose(ctypes.c_void_p(tif))
+        if n < 0:
+            raise RuntimeError("TIFFWriteEncodedStrip failed")
+
+    def store_raw(self, data: bytes, width: int, rows: int, scheme: str) -> None:
+        """Write an already coded strip ``data`` into the file, for :meth:`decode`."""
+        tif = self._create(width, rows, scheme)
+        n = self._lib.TIFFWriteRawStrip(ctypes.c_void_p(tif), 0, data, len(data))
+        self._lib.TIFFClose(ctypes.c_void_p(tif))
         if n < 0:
             raise RuntimeError("TIFFWriteRawStrip failed")
-        tif = _open(lib, path, b"r")
-        out = np.zeros((rows, (width + 7) // 8), np.uint8)
-        got = lib.TIFFReadEncodedStrip(ctypes.c_void_p(tif), 0, out.ctypes.data, out.nbytes)
-        lib.TIFFClose(ctypes.c_void_p(tif))
-    if got != out.nbytes:
-        raise RuntimeError(f"libtiff decoded {got} of {out.nbytes} bytes")
+
+    def decode(self, out: NDArray[np.uint8]) -> None:
+        """Have libtiff decode the file's strip into ``out`` (rows of packed bits)."""
+        tif = _open(self._lib, self.path, b"r")
+        got = self._lib.TIFFReadEncodedStrip(ctypes.c_void_p(tif), 0, out.ctypes.data, out.nbytes)
+        self._lib.TIFFClose(ctypes.c_void_p(tif))
+        if got != out.nbytes:
+            raise RuntimeError(f"libtiff decoded {got} of {out.nbytes} bytes")
+
+
+def decode(data: bytes, width: int, rows: int, scheme: str) -> NDArray[np.bool_]:
+    """The page libtiff decodes from the raw strip ``data`` (rows known)."""
+    out = np.zeros((rows, (width + 7) // 8), np.uint8)
+    with StripFile() as strip:
+        strip.store_raw(data, width, rows, scheme)
+        strip.decode(out)
     return np.unpackbits(out, axis=1)[:, :width].astype(bool)
 
 
