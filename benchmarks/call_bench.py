@@ -18,17 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+import _tests_path
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "t30"))
-
 from peers.spandsp_fax import SpandspFax
 from t30_audio import run_call
 
@@ -143,8 +138,9 @@ def main() -> None:
     for ecm in (False, True):
         mode = "ECM MMR" if ecm else "non-ECM MR"
         rx_tiff = os.path.join(tmp, f"rx-{ecm}.tif")
-        results = {name: timed(make, check, args.repeat)
-                   for name, make, check in cases(pages, tx_tiff, rx_tiff, ecm)}
+        with _tests_path.peers_or_exit():
+            results = {name: timed(make, check, args.repeat)
+                       for name, make, check in cases(pages, tx_tiff, rx_tiff, ecm)}
         ref_wall, _, ref_line = results["spandsp -> spandsp"]
         for name, (wall, cpu, line) in results.items():
             rel = (wall / line) / (ref_wall / ref_line)

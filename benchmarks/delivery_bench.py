@@ -7,7 +7,6 @@ Run: ``.venv/bin/python benchmarks/delivery_bench.py``
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -15,10 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import _tests_path
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # for the peers
-
 from peers.spandsp_fax import SpandspFax
 
 from pyfax import Message, send
@@ -106,7 +103,8 @@ def main() -> None:
         ("bare pyfax Terminal pair", run_pair),
         ("spandsp fax_state_t pair", run_spandsp)]
     for name, fn in rows:
-        runs = [fn() for _ in range(5)]
+        with _tests_path.peers_or_exit():
+            runs = [fn() for _ in range(5)]
         cpu_s = statistics.median(r[0] for r in runs)
         line_s, rate, ecm = runs[0][1:]
         print(f"{name:40s} CPU {cpu_s:6.2f} s  line {line_s:6.1f} s  "

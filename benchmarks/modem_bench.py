@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+import _tests_path  # noqa: F401  (puts tests/ on the path for the imports below)
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import _spandsp
+import peers
+from modem_peer_util import transmit
+from peers.spandsp_modems import SpandspRx, SpandspTx
 
 from pyfax.errors import ModemError
 from pyfax.modem import api
@@ -48,13 +46,7 @@ def cpu_time(fn: Callable[[], object], repeat: int) -> float:
 
 
 def pyfax_tx(name: str, rate: int, bits: np.ndarray, block: int) -> np.ndarray:
-    tx = api.transmitter(name, rate)
-    tx.put_bits(bits)
-    tx.end_of_data()
-    out = []
-    while not tx.done:
-        out.append(tx.tx(block))
-    return np.concatenate(out)
+    return transmit(api.transmitter(name, rate), bits, block=block)
 
 
 def pyfax_rx(name: str, rate: int, audio: np.ndarray, block: int) -> np.ndarray:
@@ -75,12 +67,12 @@ def bit_errors(got: np.ndarray, sent: np.ndarray, max_offset: int = 64) -> int:
 
 
 def bench_modem(name: str, rate: int, seconds: float, repeat: int, block: int) -> None:
-    lib = _spandsp.load()
+    have_spandsp = peers.available("spandsp")
     rng = np.random.default_rng(1)
     bits = rng.integers(0, 2, int(seconds * rate)).astype(np.uint8)
     n_samples = int(seconds * FS)
     rows: list[tuple[str, float, str]] = []
-    audio = _spandsp.Tx(lib, name, rate, bits).run(n_samples + 10 * FS) if lib else None
+    audio = SpandspTx(name, rate, bits).run_for(n_samples + 10 * FS) if have_spandsp else None
     try:
         t_tx = cpu_time(lambda: pyfax_tx(name, rate, bits, block), repeat)
         ours = pyfax_tx(name, rate, bits, block)
@@ -88,10 +80,10 @@ def bench_modem(name: str, rate: int, seconds: float, repeat: int, block: int) -
     except ModemError as exc:
         print(f"  {name} tx skipped: {exc}")
         ours = None
-    if lib is not None:
-        t = cpu_time(lambda: _spandsp.Tx(lib, name, rate, bits).run(n_samples), repeat)
+    if have_spandsp:
+        t = cpu_time(lambda: SpandspTx(name, rate, bits).run_for(n_samples), repeat)
         rows.append(("spandsp tx, Python callback", seconds / t, ""))
-        t = cpu_time(lambda: _spandsp.Tx(lib, name, rate, source="bert").run(n_samples), repeat)
+        t = cpu_time(lambda: SpandspTx(name, rate, bert=True).run_for(n_samples), repeat)
         rows.append(("spandsp tx, C (BERT source)", seconds / t, ""))
     rx_audio = audio if audio is not None else ours
     if rx_audio is not None:
@@ -101,18 +93,18 @@ def bench_modem(name: str, rate: int, seconds: float, repeat: int, block: int) -
             rows.append(("pyfax rx", len(rx_audio) / FS / t_rx, f"{errs} bit errors"))
         except ModemError as exc:
             print(f"  {name} rx skipped: {exc}")
-    if lib is not None and audio is not None:
+    if audio is not None:
         cutoff = -39.0 if name == "v21" else -45.5
 
-        def sp_rx(sink: str) -> _spandsp.Rx:
-            r = _spandsp.Rx(lib, name, rate, sink=sink, cutoff_dbm0=cutoff)
-            r.rx(audio)
+        def sp_rx(bert: bool) -> SpandspRx:
+            r = SpandspRx(name, rate, bert=bert, cutoff_dbm0=cutoff)
+            r.feed(audio)
             return r
 
-        t = cpu_time(lambda: sp_rx("python"), repeat)
-        errs = bit_errors(np.array(sp_rx("python").bits), bits)
+        t = cpu_time(lambda: sp_rx(False), repeat)
+        errs = bit_errors(np.array(sp_rx(False).bits), bits)
         rows.append(("spandsp rx, Python callback", len(audio) / FS / t, f"{errs} bit errors"))
-        t = cpu_time(lambda: sp_rx("bert"), repeat)
+        t = cpu_time(lambda: sp_rx(True), repeat)
         rows.append(("spandsp rx, C (BERT sink)", len(audio) / FS / t, ""))
     report(name, rate, rows)
 
@@ -139,7 +131,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--block", type=int, default=160, help="samples per tx/rx call")
     args = parser.parse_args()
-    if _spandsp.load() is None:
+    if not peers.available("spandsp"):
         print("libspandsp.so.2 not found: spandsp columns omitted (apt-get install libspandsp2)")
     print(f"{args.seconds:g} s of audio, block {args.block} samples, median of {args.repeat}")
     for name in args.modem or list(api.MODEMS):

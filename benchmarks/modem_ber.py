@@ -23,15 +23,12 @@ Modems whose classes do not exist yet are skipped with a message.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
+import _tests_path  # noqa: F401  (puts tests/ on the path for the imports below)
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import _spandsp
+import peers
 from modem_bench import bit_errors
+from peers.spandsp_modems import SpandspRx, SpandspTx
 
 from pyfax.errors import ModemError
 from pyfax.modem import api, channel
@@ -47,10 +44,9 @@ def transmit(name: str, rate: int, bits: np.ndarray, tx: str) -> np.ndarray:
     if tx == "pyfax":
         audio = api.modulate(name, rate, bits)
     else:
-        lib = _spandsp.load()
-        if lib is None:
+        if not peers.available("spandsp"):
             raise ModemError("spandsp is not installed")
-        audio = _spandsp.Tx(lib, name, rate, bits).run(int((bits.size / rate + 10) * FS))
+        audio = SpandspTx(name, rate, bits).run_for(int((bits.size / rate + 10) * FS))
     return np.concatenate([LEAD, audio, np.zeros(1600, np.int16)])
 
 
@@ -74,12 +70,10 @@ def impair(clean: np.ndarray, snr_db: float, g711: str | None, seed: int,
 
 
 def spandsp_bits(name: str, rate: int, audio: np.ndarray) -> np.ndarray | None:
-    lib = _spandsp.load()
-    if lib is None:
+    if not peers.available("spandsp"):
         return None
-    rx = _spandsp.Rx(lib, name, rate, cutoff_dbm0=-39.0 if name == "v21" else -45.5)
-    rx.rx(audio)
-    return np.array(rx.bits, np.uint8)
+    rx = SpandspRx(name, rate, cutoff_dbm0=-39.0 if name == "v21" else -45.5)
+    return rx.run(audio, tail_samples=0)
 
 
 def ber_row(name: str, rate: int, bits: np.ndarray, clean: np.ndarray, snr_db: float,

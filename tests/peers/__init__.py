@@ -42,6 +42,11 @@ def _load(soname: str) -> ctypes.CDLL | None:
         return None
 
 
+def available(name: str) -> bool:
+    """Whether the peer's shared library loads (never skips or fails)."""
+    return _load(_LIBS[name][0]) is not None
+
+
 def library(name: str) -> ctypes.CDLL:
     """The peer's shared library, loaded once; skips/fails when it is absent."""
     soname, how = _LIBS[name]
