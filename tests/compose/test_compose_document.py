@@ -84,3 +84,15 @@ def test_threads_compose_at_once(inputs: SimpleNamespace, sample_pdf: bytes) -> 
     alone = job(0)
     assert all(np.array_equal(a, b) for a, b in zip(results[0], alone, strict=True))
     assert all(len(r) == 4 for r in results)
+
+
+def test_pages_are_kept_one_bit_per_pixel(inputs: SimpleNamespace, sample_pdf: bytes) -> None:
+    doc = compose("Body text", [("a.pdf", sample_pdf)], now=inputs.now)
+    for page in doc.pages:
+        rows, width = page.height_px, page.width_px
+        assert page.packed.nbytes == rows * width // 8  # an eighth of a bool array
+        image = page.image
+        assert image.shape == (rows, width) and image.dtype == np.bool_ and image.any()
+        image[:] = False  # each read is a fresh array: the page itself is unchanged
+        assert page.image.any()
+    assert not np.array_equal(doc.pages[0].image, doc.pages[1].image)  # no shared raster

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +101,19 @@ def test_pages_round_trip_exactly(tmp_path: Path) -> None:
         as_stored(np.zeros((3, 3), dtype=np.uint8))
     with pytest.raises(DeliveryError, match="must be a Resolution"):
         as_stored(StoredPage(image, (204, 196)))  # type: ignore[arg-type]
+
+
+def test_stored_pages_are_packed_and_damaged_blobs_are_delivery_errors() -> None:
+    image = np.random.default_rng(3).random((50, 1736)) < 0.2
+    page = as_stored(image)
+    assert page.packed.nbytes == 50 * 1736 // 8 and np.array_equal(page.image, image)
+    odd = StoredPage(image[:, :1731])  # rows that are no whole number of octets
+    assert np.array_equal(unpack_page(pack_page(odd)).image, image[:, :1731])
+    blob = pack_page(page)
+    for bad in (blob[:16] + b"not zlib", blob[:-4],
+                blob[:16] + zlib.compress(zlib.decompress(blob[16:])[:-1])):
+        with pytest.raises(DeliveryError):
+            unpack_page(bad)
 
 
 def test_retry_policy_schedule() -> None:

@@ -12,7 +12,7 @@ import pytest
 import pyfax.t30 as t30
 from pyfax.errors import T30Error
 from pyfax.t30 import CallResult, Resolution, ResultCode
-from pyfax.t30._pages import as_tx_page
+from pyfax.t30._pages import TxPages, as_tx_page
 
 MODULES = ["params", "result", "fcf", "dis", "frames", "events", "states", "settings", "_core",
            "_pages", "_scale", "_sender", "_receiver", "session", "_audio_rx", "_audio_tx",
@@ -55,6 +55,31 @@ def test_page_inputs() -> None:
         as_tx_page(_Stored(np.zeros((5, 1000), bool)))
     with pytest.raises(T30Error):
         as_tx_page("page")
+
+
+class _Packed:
+    """A page that unpacks a fresh array on every read, and counts the reads."""
+
+    def __init__(self, image: np.ndarray) -> None:
+        self._image = image
+        self.reads = 0
+        self.resolution = Resolution.FINE
+
+    @property
+    def image(self) -> np.ndarray:
+        self.reads += 1
+        return self._image.copy()
+
+
+def test_pages_are_checked_at_once_but_unpacked_only_when_their_turn_comes() -> None:
+    pages = [_Packed(np.eye(8, 1728, k=i, dtype=bool)) for i in range(3)]
+    tx = TxPages(pages)
+    assert len(tx) == 3 and [p.reads for p in pages] == [1, 1, 1]  # checked, not kept
+    second = tx[1]
+    assert np.array_equal(second.image, np.eye(8, 1728, k=1, dtype=bool))
+    assert [p.reads for p in pages] == [1, 2, 1]
+    with pytest.raises(T30Error):
+        TxPages([pages[0], _Stored(np.zeros((5, 1000), bool))])
 
 
 def test_public_names() -> None:

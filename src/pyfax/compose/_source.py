@@ -3,7 +3,8 @@
 The body, each attachment and each converted office file become a *source*
 that knows its page count once it has been checked (``n_pages``) and draws
 page ``i`` into a given frame on demand (``render``), into a page raster it is
-handed (``out``, see ``_arena``) or, for a page of its own size, a new one.
+handed (``out``, all white; composition reuses it for every page and keeps
+each page packed one bit per pixel) or, for a page of its own size, a new one.
 Composition checks every
 source before it renders any page, so bad input is reported before work is
 done and before anything is dialled.

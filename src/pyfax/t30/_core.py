@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from pyfax.errors import FrameDecodeError
 from pyfax.t4.geometry import Resolution
-from pyfax.t30._pages import TxPage, as_tx_page
+from pyfax.t30._pages import TxPages
 from pyfax.t30.events import (
     Action,
     Cancel,
@@ -71,7 +71,7 @@ class Core:
     def __init__(self, settings: Settings, pages: Sequence[object] = ()) -> None:
         self.settings = settings
         self.state = State.DONE
-        self._pages: list[TxPage] = [as_tx_page(p) for p in pages]
+        self._pages = TxPages(pages)
         self._timers: dict[Timer, float] = {}
         self._out: list[Action] = []
         self._now_s = 0.0

@@ -14,6 +14,7 @@ that length (:func:`split_rows`), as a scanner feeding a long sheet would.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,9 +27,9 @@ from pyfax.t30._scale import reduce_page
 from pyfax.t30.dis import DcsParams
 from pyfax.t30.params import Compression, PageLength
 
-__all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "as_resolution", "as_tx_page",
-           "best_resolution", "decode_page", "ecm_blocks", "encode_page", "fit_page",
-           "max_page_rows", "split_rows"]
+__all__ = ["ECM_FRAMES_PER_BLOCK", "DecodedPage", "TxPage", "TxPages", "as_resolution",
+           "as_tx_page", "best_resolution", "decode_page", "ecm_blocks", "encode_page",
+           "fit_page", "max_page_rows", "split_rows"]
 
 ECM_FRAMES_PER_BLOCK = 256
 LOST_SLACK_OCTETS = 16
@@ -209,6 +210,27 @@ def ecm_blocks(data: bytes, frame_size: int) -> list[list[bytes]]:
     frames = [data[i:i + frame_size] for i in range(0, len(data), frame_size)] or [b""]
     return [frames[i:i + ECM_FRAMES_PER_BLOCK]
             for i in range(0, len(frames), ECM_FRAMES_PER_BLOCK)]
+
+
+class TxPages:
+    """The pages to send, each made a :class:`TxPage` only when it is asked for.
+
+    Every page is checked here (a bad one raises :class:`T30Error` at once), but
+    none is kept unpacked: a page held one bit per pixel (a composed or stored
+    page) stays that way until its turn, so a long document is not held at a
+    byte per pixel for the whole call.
+    """
+
+    def __init__(self, pages: Sequence[object]) -> None:
+        self._pages = list(pages)
+        for page in self._pages:
+            as_tx_page(page)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def __getitem__(self, index: int) -> TxPage:
+        return as_tx_page(self._pages[index])
 
 
 def as_tx_page(page: object) -> TxPage:
