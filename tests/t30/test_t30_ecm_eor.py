@@ -12,6 +12,7 @@ from t30_pair import SessionPair
 
 from pyfax import t4
 from pyfax.errors import TiffError
+from pyfax.t4.packed import PackedImage
 from pyfax.t30 import Resolution, ResultCode, Session, Settings, State, Terminal
 from pyfax.t30.fcf import FCF
 from pyfax.t30.params import Modem
@@ -116,7 +117,8 @@ def test_write_tiff_leaves_out_a_page_with_no_rows(tmp_path: Path) -> None:
     progress = term.session.progress
     kept = np.zeros((30, 1728), dtype=bool)
     kept[10:12, 100:900] = True
-    progress.received_pages += [np.zeros((0, 1728), dtype=bool), kept]
+    progress.received_pages += [PackedImage.pack(np.zeros((0, 1728), dtype=bool)),
+                                PackedImage.pack(kept)]
     progress.received_resolutions += [Resolution.FINE, Resolution.FINE]
     term.write_tiff(tmp_path / "rx.tif")
     got = t4.read_tiff(tmp_path / "rx.tif")

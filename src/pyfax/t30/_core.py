@@ -154,8 +154,8 @@ class Core:
 
     @property
     def received_pages(self) -> list[NDArray[np.bool_]]:
-        """Pages received and confirmed (MCF) so far."""
-        return self.progress.received_pages
+        """Pages received and confirmed (MCF) so far (new arrays, unpacked at each read)."""
+        return [page.unpack() for page in self.progress.received_pages]
 
     @property
     def received_resolutions(self) -> list[Resolution]:

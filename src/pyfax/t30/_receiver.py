@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pyfax.errors import FrameDecodeError
+from pyfax.t4.packed import PackedImage
 from pyfax.t30._core import Core
 from pyfax.t30._pages import decode_page, max_page_rows
 from pyfax.t30.dis import Capabilities, DcsParams
@@ -273,7 +274,7 @@ class ReceiverMixin(Core):
             self._log(f"page {len(self.progress.received_pages) + 1} has {image.shape[0]} rows,"
                       f" longer than the {self.settings.max_length.name} length we offered"
                       f" ({limit} rows): kept as received")
-        self.progress.received_pages.append(image)
+        self.progress.received_pages.append(PackedImage.pack(image))
         self.progress.received_resolutions.append(dcs.resolution)
 
     # --- ECM (T.30 Annex A) -----------------------------------------------------------------

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-from numpy.typing import NDArray
-
 from pyfax.t4.geometry import PaperWidth, Resolution
+from pyfax.t4.packed import PackedImage
 from pyfax.t30.dis import DcsParams
 from pyfax.t30.events import Action, Heard
 from pyfax.t30.params import Compression, Modem, PageLength, Timer
@@ -90,5 +88,6 @@ class Progress:
     heard: set[Heard] = field(default_factory=set)
     pages_given_up: int = 0
     """ECM pages kept after EOR/ERR with blocks that could not be recovered."""
-    received_pages: list[NDArray[np.bool_]] = field(default_factory=list)
+    received_pages: list[PackedImage] = field(default_factory=list)
+    """Pages received and confirmed, one bit per pixel."""
     received_resolutions: list[Resolution] = field(default_factory=list)
