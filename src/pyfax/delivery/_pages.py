@@ -54,8 +54,6 @@ def as_stored(page: Any) -> StoredPage:
         raise DeliveryError(f"a page's resolution must be a Resolution, not {resolution!r}")
     packed = getattr(page, "packed", None)
     if isinstance(packed, PackedImage):
-        if packed.shape[0] == 0:
-            raise DeliveryError("a page must have at least one row")
         return StoredPage(packed, resolution)
     array = np.asarray(getattr(page, "image", page))
     if array.ndim != 2 or array.dtype != np.bool_:
