@@ -37,8 +37,12 @@ def test_send_busy_then_status_exit_codes(tmp_path: Path, capsys: pytest.Capture
                  *_base(tmp_path)]) == EXIT_OK
     assert main(["status", "2", "--store", str(tmp_path / "jobs.db")]) == EXIT_PENDING
     assert main(["status", "9", "--store", str(tmp_path / "jobs.db")]) == EXIT_USAGE
+    capsys.readouterr()
     assert main(["send", "--to", "<3222345678@fax>", "--body", "hi", "--account", "nobody",
                  *_base(tmp_path)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "no account named 'nobody'" in err
+    assert "pyfax credit topup --account nobody" in err  # how to open it, from the CLI
 
 
 @pytest.mark.slow

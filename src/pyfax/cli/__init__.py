@@ -46,12 +46,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return EXIT_USAGE
-    from pyfax.errors import FaxError
+    from pyfax.errors import FaxError, UnknownAccount
 
     try:
         code: int = func(args)
     except FaxError as exc:
         print(f"pyfax: error: {exc}", file=sys.stderr)
+        if isinstance(exc, UnknownAccount):  # the CLI opens an account at its first top-up
+            print(f"pyfax: an account is opened by its first top-up: pyfax credit topup "
+                  f"--account {exc.account} --amount 20 --card NUMBER --exp MM/YY --cvc CVC",
+                  file=sys.stderr)
         return EXIT_USAGE
     return code
 
