@@ -136,6 +136,9 @@ def test_report_text_lists_everything() -> None:
     for words in ("delivered", "+3222345678", "0.05 EUR", "too short", "bob@example.com",
                   "warning: w", "total charged: 0.05 EUR"):
         assert words in text
+    assert text.startswith("message 3: 2 page(s)")
+    mail_only = report_text(SendReport(["bob@example.com"], [], [], [], 0, 0))
+    assert mail_only.startswith("no fax was sent") and "bob@example.com" in mail_only
 
 
 def test_delivered_notice_when_asked(tmp_path: Path) -> None:

@@ -36,7 +36,8 @@ def attempts_table(attempts: Sequence[AttemptRecord]) -> str:
 
 def report_text(report: SendReport) -> str:
     """The delivery report of one ``send()``, as a person reads it."""
-    lines = [f"message {report.message_id}: {report.n_pages} page(s)"]
+    lines = ([f"message {report.message_id}: {report.n_pages} page(s)"] if report.message_id
+             else ["no fax was sent: the message has no usable fax recipient"])
     rows = [[str(r.job_id), r.e164, str(r.status), str(len(r.attempts)), str(r.pages),
              f"{r.line_time_s:.1f}", str(r.bit_rate or "-"), "yes" if r.ecm else "no",
              r.remote_csi or "-", f"{r.cost} {r.currency}"] for r in report.recipients]
