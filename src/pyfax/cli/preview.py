@@ -61,9 +61,11 @@ def run(args: argparse.Namespace) -> int:
         doc.save_pdf(out)
         where = str(out)
     else:
-        where = f"{len(doc.save_png(out))} PNG files in {out}"
+        n_files = len(doc.save_png(out))
+        where = f"{n_files} PNG file{'s' * (n_files != 1)} in {out}"
     res = doc.resolution
-    print(f"{len(doc.pages)} pages, {doc.paper.name} at {res.x_dpi}x{res.y_dpi} dpi: {where}")
+    n = len(doc.pages)
+    print(f"{n} page{'s' * (n != 1)}, {doc.paper.name} at {res.x_dpi}x{res.y_dpi} dpi: {where}")
     for warning in doc.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
