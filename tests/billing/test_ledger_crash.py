@@ -95,7 +95,8 @@ def test_killed_at_random_moments(tmp_path: Path, db: Path, invariants: Checker)
     for run in range(4):
         child = _start(tmp_path, BUSY_LOOP, str(db), str(run))
         assert child.stdout is not None
-        deadline = time.monotonic() + rng.uniform(0.4, 0.9)
+        reported.append(int(child.stdout.readline().split()[1]))  # working (imports done)
+        deadline = time.monotonic() + rng.uniform(0.3, 0.8)
         while time.monotonic() < deadline:
             line = child.stdout.readline()
             reported.append(int(line.split()[1]))
