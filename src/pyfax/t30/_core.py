@@ -14,7 +14,7 @@ and the result live here. Nothing here reads a clock or touches samples.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from pyfax.errors import FrameDecodeError
 from pyfax.t4.geometry import Resolution
 from pyfax.t30._pages import TxPages
+from pyfax.t30.dis import Capabilities
 from pyfax.t30.events import (
     Action,
     Cancel,
@@ -42,6 +43,7 @@ from pyfax.t30.events import (
 )
 from pyfax.t30.fcf import CONTROL_FINAL, FCF
 from pyfax.t30.frames import (
+    Dis,
     Frame,
     Ident,
     Received,
@@ -334,6 +336,19 @@ class Core:
                          "the line carried sound but no fax tone or frame before T1 (35 s)")
         else:
             self._finish(ResultCode.NO_ANSWER, "nothing was heard on the line before T1 (35 s)")
+
+    def _dis_offering(self, offers: Callable[[Capabilities], bool],
+                      refusal: str) -> Capabilities | None:
+        """The capabilities of the DIS just received (T1 stopped, the remote's CSI noted),
+        or None after DCN when they do not ``offers`` what this call needs."""
+        assert self._rx is not None and isinstance(self._rx.frame, Dis)
+        self._stop_timer(Timer.T1)
+        self._remote_ident(FCF.CSI)
+        caps = self._rx.frame.caps
+        if not offers(caps):
+            self._disconnect(ResultCode.INCOMPATIBLE, refusal)
+            return None
+        return caps
 
     def _remote_ident(self, fcf: FCF) -> None:
         for r in self._message:

@@ -79,11 +79,8 @@ class ReceiverMixin(Core):
         self._start_timer(Timer.T1)
 
     def _r_poll_dis(self) -> None:
-        assert self._rx is not None and isinstance(self._rx.frame, Dis)
-        self._stop_timer(Timer.T1)
-        self._remote_ident(FCF.CSI)
-        if not self._rx.frame.caps.ready_to_transmit:
-            self._disconnect(ResultCode.INCOMPATIBLE, "the remote has nothing to be polled")
+        if self._dis_offering(lambda caps: caps.ready_to_transmit,
+                              "the remote has nothing to be polled") is None:
             return
         dtc = self._identified(FCF.CIG, Dtc(self._local_caps()))
         self._command([self._frames(dtc), ReceiveV21()], Timer.T4)

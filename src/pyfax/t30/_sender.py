@@ -107,13 +107,10 @@ class SenderMixin(Core):
     # --- phase B ---------------------------------------------------------------
 
     def _t_dis(self) -> None:
-        assert self._rx is not None and isinstance(self._rx.frame, Dis)
-        self._stop_timer(Timer.T1)
-        self._remote_ident(FCF.CSI)
-        if not self._rx.frame.caps.can_receive:
-            self._disconnect(ResultCode.INCOMPATIBLE, "the remote's DIS says it cannot receive")
-            return
-        self._use_caps(self._rx.frame.caps)
+        caps = self._dis_offering(lambda caps: caps.can_receive,
+                                  "the remote's DIS says it cannot receive")
+        if caps is not None:
+            self._use_caps(caps)
 
     def _use_caps(self, caps: Capabilities) -> None:
         self._remote_caps = caps
