@@ -40,6 +40,22 @@ def test_long_line_wraps_inside_the_margins() -> None:
     assert len(lines) >= 20  # ~300 words wrap into many lines
 
 
+def test_a_word_longer_than_the_line_is_split_between_characters() -> None:
+    from pyfax.compose._layout import Measurer, wrap
+
+    url = "https://example.com/" + "a" * 300 + "?q=" + "b" * 90
+    [block] = plain_blocks(f"See {url} for details.")
+    m = Measurer()
+    lines = wrap(block, 400.0, m)
+    text = ["".join(r.text for r in line) for line in lines]
+    assert "".join(text).replace(" ", "") == f"See{url}fordetails."  # every character kept
+    assert len(text) >= 5 and text[0] == "See" and text[1].startswith("https://")
+    assert all(sum(m.width_pt(r, block.size_pt) for r in line) <= 400.0 for line in lines)
+    [page] = body(f"See {url} for details.")
+    _top, _bottom, left, right = ink_box(page)
+    assert left >= 19 * PX_MM and right <= 1728 - 19 * PX_MM  # inside the margins
+
+
 def test_long_body_makes_several_pages_with_bottom_margin() -> None:
     pages = body("\n".join(f"line {i} " + "text " * 12 for i in range(200)))
     assert len(pages) >= 3
