@@ -69,6 +69,9 @@ class ScriptedTerminal:
             self.done = True
         return np.zeros(len(block), dtype=np.int16)
 
+    def line_dropped(self) -> None:
+        raise AssertionError("the scripted lines never hang up")
+
 
 @dataclass
 class TerminalScript:

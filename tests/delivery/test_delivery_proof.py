@@ -131,7 +131,10 @@ def test_remote_that_drops_the_line_is_retried_and_never_charged(tmp_path: Path,
                   retry=RetryPolicy(attempts=2, delays_s=(60,)), clock=FakeClock())
     [r] = report.recipients
     assert r.status == "failed" and len(r.attempts) == 2
-    assert all(a.retryable and a.code == "PHASE_D_TIMEOUT" for a in r.attempts)
+    # the backend says the far end hung up: the attempt ends at once (no T4 repeats into
+    # a dead line) and says so
+    assert all(a.retryable and a.code == "LINE_DROPPED" for a in r.attempts)
+    assert all("hung up" in a.text and "0 page(s) confirmed" in a.text for a in r.attempts)
     assert all(c.remote_hung_up for c in backend.calls)
     assert _charges(ledger) == [] and ledger.balance("alice").total == Decimal("25.00")
     assert len(notifier.notices) == 1 and "+3222345678" in notifier.notices[0].text

@@ -232,3 +232,14 @@ def test_an_account_in_another_currency_is_charged_the_converted_tariff(tmp_path
     usd = ledger.convert(Money(eur.amount, "EUR"), "USD").rounded().amount
     [charge] = [e for e in ledger.entries("bob") if e.kind is EntryKind.CHARGE]
     assert charge.currency == "USD" and charge.amount == usd == store.attempts(jid)[0].cost
+
+
+def test_a_line_that_hangs_up_at_once_ends_the_attempt_as_line_dropped() -> None:
+    from pyfax.delivery._calls import make_terminal, run_call
+    from pyfax.lines import PipePcmBackend
+
+    outcome = run_call(PipePcmBackend(["false"]), "+3222345678",
+                       lambda: make_terminal(pages(1), ident="", ecm=True, modems=("v17",)))
+    assert outcome.code == "LINE_DROPPED" and outcome.retryable and not outcome.delivered
+    assert outcome.line_time_s < 2.0  # not T1's 35 s of silence into a closed stream
+    assert "hung up" in outcome.text

@@ -18,6 +18,7 @@ from pyfax.t30.events import (
     FastTrainingFailed,
     Finished,
     FrameReceived,
+    LineDropped,
     PageReceived,
     SendFrames,
     TcfReceived,
@@ -110,7 +111,7 @@ events = st.one_of(
     st.just(FastTrained()), st.just(FastTrainingFailed()), st.just(FastCarrierDown()),
     st.builds(TcfReceived, st.floats(0, 2), st.floats(0, 2)),
     st.builds(PageReceived, st.binary(max_size=200)),
-    st.just(TxDone()), st.just(Cancel()),
+    st.just(TxDone()), st.just(Cancel()), st.just(LineDropped()),
     st.floats(0.0, 70.0),  # a pause: time passes and timers fire
     st.sampled_from(list(Timer)).map(TimerExpired),
 )

@@ -66,6 +66,8 @@ class _Terminal(Protocol):
 
     def step(self, block: Samples) -> Samples: ...
 
+    def line_dropped(self) -> None: ...
+
 
 _PROGRESS_OUTCOMES = {
     CallProgress.BUSY: CallOutcome("BUSY", "the line was busy", retryable=True),
@@ -123,6 +125,8 @@ def run_call(backend: Backend, e164: str, new_terminal: Callable[[], _Terminal],
             tx = terminal.step(rx)
             rx = call.exchange(tx)
             n_samples += len(tx)
+            if call.remote_hung_up:  # a digital line says so (an analogue one goes silent)
+                terminal.line_dropped()
             if on_block is not None and n_samples >= next_tick:
                 next_tick += SAMPLE_RATE_HZ
                 on_block(terminal, call, n_samples / SAMPLE_RATE_HZ)

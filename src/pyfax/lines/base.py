@@ -5,7 +5,9 @@ This is how a SIP/RTP stack, an ISDN card or a modem is plugged into pyfax.
 ``progress`` says how dialling ended (answered, busy, no answer). An answered
 call carries int16 audio at 8000 Hz: ``exchange(block)`` sends one block and
 returns the block of the same length heard from the line meanwhile.
-``hang_up()`` ends the call; ``remote_hung_up`` tells when the far end did.
+``hang_up()`` ends the call; ``remote_hung_up`` tells when the far end did (a
+SIP BYE, a closed stream), and the drivers then end the T.30 call at once
+(:meth:`pyfax.t30.Terminal.line_dropped`) instead of timing out into a dead line.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ def answer(call: Call, *, ident: str = "", ecm: bool = True,
         said = terminal.step(heard)
         heard = call.exchange(said)
         n += len(said)
+        if call.remote_hung_up:
+            terminal.line_dropped()
     call.hang_up()
     return Received(terminal.result, list(terminal.received_pages), n / SAMPLE_RATE_HZ)
 

@@ -34,6 +34,7 @@ from pyfax.t30.events import (
     Finished,
     FrameReceived,
     Heard,
+    LineDropped,
     LineHeard,
     PageReceived,
     SendFrames,
@@ -87,6 +88,7 @@ class Core:
         self._cmd: Command | None = None
         self._after_tx: Timer | None = None
         self._pending_result: tuple[ResultCode, str] | None = None
+        self._dropped_in: Phase | None = None
         self._result: CallResult | None = None
         self.progress = Progress()
         self._init_role()
@@ -112,6 +114,9 @@ class Core:
             self._on_tx_done()
         elif isinstance(event, Cancel):
             self._disconnect(ResultCode.CANCELLED, "cancelled locally")
+        elif isinstance(event, LineDropped):
+            self._dropped_in = event.phase or self.phase
+            self._dispatch(Input.LINE_DROPPED)
         elif isinstance(event, LineHeard):
             self.progress.heard.add(event.what)
             self._log(f"line: {event.what.value} heard")
@@ -226,6 +231,8 @@ class Core:
             getattr(self, handler)()
         elif key in IGNORED:
             self._log(f"ignored {_key_name(key)} in {self.state.name}")
+        elif key is Input.LINE_DROPPED:
+            self._line_dropped()
         else:
             self._disconnect(ResultCode.PROTOCOL_ERROR,
                              f"unexpected {_key_name(key)} in state {self.state.name}")
@@ -310,6 +317,18 @@ class Core:
         self._out.append(self._frames([Simple(FCF.DCN)]))
         self._after_tx = None
         self._set_state(State.DCN_SENT)
+
+    def _line_dropped(self) -> None:
+        """The far end hung up where no table row says otherwise: the call ends now, with
+        the result our own DCN was carrying if it was on its way."""
+        if self.state is State.DCN_SENT:
+            code, text = self._pending_result or (ResultCode.PROTOCOL_ERROR, "")
+            self._finish(code, text)
+            return
+        phase = self._dropped_in or self.phase
+        self._finish(ResultCode.LINE_DROPPED,
+                     f"the remote hung up in phase {phase.name} ({phase.value}) with "
+                     f"{self.progress.pages} page(s) confirmed")
 
     def _finish(self, code: ResultCode, text: str = "") -> None:
         self._timers.clear()

@@ -15,6 +15,7 @@ from typing import TypeAlias
 
 from pyfax.t30.params import ModemRate, Timer
 from pyfax.t30.result import CallResult
+from pyfax.t30.states import Phase
 
 __all__ = [
     "Action",
@@ -27,6 +28,7 @@ __all__ = [
     "Finished",
     "FrameReceived",
     "Heard",
+    "LineDropped",
     "LineHeard",
     "PageReceived",
     "ReceiveFast",
@@ -126,9 +128,22 @@ class Cancel:
     """The local user abandons the call."""
 
 
+@dataclass(frozen=True, slots=True)
+class LineDropped:
+    """The line is gone: the telephony backend says the far end hung up (a SIP BYE, a
+    closed stream). An analogue line gives no such signal; silence and timers do there.
+
+    Attributes:
+        phase: the phase the call was in when the backend said so (the driver may pass
+            the event on a little later, once the line's last sounds are heard).
+    """
+
+    phase: Phase | None = None
+
+
 Event: TypeAlias = (FrameReceived | FastFrameReceived | FastTrained | FastTrainingFailed
                     | FastCarrierDown | TcfReceived | PageReceived | TxDone | TimerExpired
-                    | LineHeard | Cancel)
+                    | LineHeard | Cancel | LineDropped)
 
 
 # --- actions (core -> driver) ------------------------------------------------

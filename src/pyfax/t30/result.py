@@ -32,6 +32,7 @@ class ResultCode(enum.Enum):
     PHASE_D_TIMEOUT = "phase-d-timeout"
     ECM_FAILED = "ecm-failed"
     HUNG_UP_MID_PAGE = "hung-up-mid-page"
+    LINE_DROPPED = "line-dropped"
     NO_PAGES = "no-pages"
     CANCELLED = "cancelled"
     PROTOCOL_ERROR = "protocol-error"
@@ -69,6 +70,7 @@ _TEXT: dict[ResultCode, str] = {
     ResultCode.PHASE_D_TIMEOUT: "no valid response after a page (phase D)",
     ResultCode.ECM_FAILED: "error correction could not recover a block",
     ResultCode.HUNG_UP_MID_PAGE: "the line went silent in the middle of a page",
+    ResultCode.LINE_DROPPED: "the remote hung up before the call was complete",
     ResultCode.NO_PAGES: "the caller had nothing to send or the receiver got no page",
     ResultCode.CANCELLED: "the call was cancelled locally",
     ResultCode.PROTOCOL_ERROR: "the remote sent a frame that makes no sense at that point",
@@ -84,6 +86,7 @@ _RETRYABLE = frozenset({
     ResultCode.PHASE_D_TIMEOUT,
     ResultCode.ECM_FAILED,
     ResultCode.HUNG_UP_MID_PAGE,
+    ResultCode.LINE_DROPPED,
     ResultCode.PROTOCOL_ERROR,
 })
 
@@ -102,13 +105,14 @@ _SPANDSP: dict[ResultCode, tuple[str, ...]] = {
     ResultCode.INCOMPATIBLE: ("T30_ERR_INCOMPATIBLE", "T30_ERR_RX_INCAPABLE",
                               "T30_ERR_NORESSUPPORT", "T30_ERR_NOSIZESUPPORT"),
     ResultCode.UNEXPECTED_DCN: ("T30_ERR_TX_GOTDCN", "T30_ERR_TX_BADPG", "T30_ERR_RX_DCNWHY",
-                                "T30_ERR_RX_DCNFAX", "T30_ERR_RX_DCNPHD", "T30_ERR_CALLDROPPED"),
+                                "T30_ERR_RX_DCNFAX", "T30_ERR_RX_DCNPHD"),
     ResultCode.PHASE_B_TIMEOUT: ("T30_ERR_TX_PHBDEAD", "T30_ERR_RX_T2EXP"),
     ResultCode.PHASE_D_TIMEOUT: ("T30_ERR_TX_PHDDEAD", "T30_ERR_RX_T2EXPD",
                                  "T30_ERR_RX_T2EXPMPS", "T30_ERR_TX_T5EXP"),
     ResultCode.ECM_FAILED: ("T30_ERR_TX_ECMPHD", "T30_ERR_RX_ECMPHD"),
     ResultCode.HUNG_UP_MID_PAGE: ("T30_ERR_RX_NOCARRIER", "T30_ERR_RX_DCNDATA",
                                   "T30_ERR_RX_T2EXPFAX"),
+    ResultCode.LINE_DROPPED: ("T30_ERR_CALLDROPPED",),
     ResultCode.NO_PAGES: ("T30_ERR_NOPAGE", "T30_ERR_RX_NOFAX"),
     ResultCode.CANCELLED: ("T30_ERR_OPER_INT_FAIL",),
     ResultCode.PROTOCOL_ERROR: ("T30_ERR_UNEXPECTED", "T30_ERR_RX_INVALCMD",

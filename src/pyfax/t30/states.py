@@ -72,6 +72,7 @@ class Input(enum.Enum):
     T3 = "T3"
     T4 = "T4"
     T5 = "T5"
+    LINE_DROPPED = "line-dropped"
 
 
 Key: TypeAlias = FCF | Input
@@ -169,6 +170,7 @@ TRANSITIONS: dict[tuple[State, Key], str] = {
     **_rows(State.R_WAIT_DCN, (*POST_MESSAGE, FCF.PPS, FCF.RR), "_r_repeat_response"),
     (State.R_WAIT_DCN, FCF.DCN): "_r_dcn",
     (State.R_WAIT_DCN, Input.T2): "_r_dcn",
+    (State.R_WAIT_DCN, Input.LINE_DROPPED): "_r_dcn",  # every page confirmed: DCN was all
     (State.R_WAIT_DCN, Input.BAD_FRAME): "_r_crp",
 }
 """(state, input) -> handler method of :class:`pyfax.t30.session.Session`."""

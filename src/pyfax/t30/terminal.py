@@ -44,6 +44,7 @@ from pyfax.t30.events import (
     FastTrained,
     FastTrainingFailed,
     Finished,
+    LineDropped,
     ReceiveFast,
     ReceiveV21,
     SendEcmBlock,
@@ -55,7 +56,12 @@ from pyfax.t30.result import CallResult
 from pyfax.t30.session import Session, Settings
 from pyfax.t30.states import Phase, State
 
-__all__ = ["Terminal", "TerminalProgress", "available_modems"]
+__all__ = ["LINE_DROP_GRACE_S", "Terminal", "TerminalProgress", "available_modems"]
+
+LINE_DROP_GRACE_S = 0.5
+"""Line time a terminal runs on after :meth:`Terminal.line_dropped`: the V.21 and fast
+demodulators' delay, so the last frame the far end sent is not lost."""
+_LINE_DROP_GRACE_N = round(LINE_DROP_GRACE_S * SAMPLE_RATE_HZ)
 
 Role = Literal["send", "receive"]
 log = logging.getLogger("pyfax.t30")
@@ -194,6 +200,8 @@ class Terminal:
         self._n_samples = 0
         self._started = False
         self._finished = False
+        self._dropped_at_n: int | None = None
+        self._dropped_in: Phase | None = None
         self._tx_page = 0  # the page whose data bursts the transmit counters follow
         self._tx_page_base = 0  # data octets sent before that page's first burst
 
@@ -271,6 +279,19 @@ class Terminal:
         """Abandon the call: DCN, then the result ``CANCELLED``."""
         self._apply(self.session.handle(Cancel(), self.now_s))
 
+    def line_dropped(self) -> None:
+        """The backend says the far end hung up (call it at every block; once is enough).
+
+        The terminal goes on for :data:`LINE_DROP_GRACE_S` of line time, so that what the
+        line carried last (a DCN, an MCF still in the demodulator) is heard, and our own
+        DCN after a confirmed last page goes out; then the call ends: ``LINE_DROPPED``,
+        or the result already decided.
+        """
+        if self._dropped_at_n is None and not self._finished:
+            self._dropped_at_n = self._n_samples
+            self._dropped_in = self.phase
+            self.session.note("the backend says the far end hung up", self.now_s)
+
     def step(self, inp: NDArray[np.int16]) -> NDArray[np.int16]:
         """Consume samples heard on the line; return the same number to send.
 
@@ -301,6 +322,9 @@ class Terminal:
             self._handle(TxDone())
         if not self._finished:
             self._apply(self.session.handle_timer(self.now_s))
+        if (self._dropped_at_n is not None and not self._finished
+                and self._n_samples - self._dropped_at_n >= _LINE_DROP_GRACE_N):
+            self._apply(self.session.handle(LineDropped(self._dropped_in), self.now_s))
         return out
 
     def _handle(self, event: Event) -> None:
