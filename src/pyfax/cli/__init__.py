@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 
@@ -50,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         code: int = func(args)
+    except BrokenPipeError:  # e.g. `pyfax credit history | head`: the reader has enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
+        return EXIT_FAILED
     except FaxError as exc:
         print(f"pyfax: error: {exc}", file=sys.stderr)
         if isinstance(exc, UnknownAccount):  # the CLI opens an account at its first top-up
