@@ -202,3 +202,36 @@ def test_unpaced_loopback_never_sleeps() -> None:
     for _ in range(50):
         call.exchange(np.zeros(160, dtype=np.int16))
     assert wall.slept_s == [] and call.line_time_s == pytest.approx(1.0)
+
+
+def _write_wav(path: Path, frames: np.ndarray, rate_hz: int, width: int) -> None:
+    import wave
+
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(frames.shape[1])
+        wav.setsampwidth(width)
+        wav.setframerate(rate_hz)
+        wav.writeframes(frames.astype("<i2" if width == 2 else np.uint8).tobytes())
+
+
+def test_recordings_made_elsewhere_are_resampled_to_8_khz(tmp_path: Path) -> None:
+    t = np.arange(48000) / 48000.0  # 1 s at 48 kHz: 1100 Hz sent, 2100 Hz heard
+    frames = np.stack([8000 * np.sin(2 * np.pi * 1100 * t),
+                       8000 * np.sin(2 * np.pi * 2100 * t)], axis=1)
+    _write_wav(tmp_path / "line.wav", np.rint(frames), 48000, 2)
+    got = read_call(tmp_path / "line.wav")
+    assert len(got.sent) == len(got.heard) == 8000
+    for x, f_hz in ((got.sent, 1100), (got.heard, 2100)):
+        spectrum = np.abs(np.fft.rfft(x[1000:7000].astype(np.float64)))
+        assert abs(np.argmax(spectrum) * 8000 / 6000 - f_hz) < 2
+        assert 7500 < np.max(np.abs(x[1000:7000])) < 8500  # level kept
+    mono8 = np.rint(128 + 100 * np.sin(2 * np.pi * 1000 * np.arange(8000) / 8000))[:, None]
+    _write_wav(tmp_path / "u8.wav", mono8, 8000, 1)
+    heard = read_call(tmp_path / "u8.wav").heard
+    assert len(heard) == 8000 and 25000 < np.max(heard) <= 100 * 256
+    (tmp_path / "short.wav").write_bytes(b"junk\n")
+    with pytest.raises(LineError, match="ends inside its header"):
+        read_call(tmp_path / "short.wav")
+    _write_wav(tmp_path / "fast.wav", np.zeros((10, 1)), 384000, 2)
+    with pytest.raises(LineError, match="4 to 192 kHz"):
+        read_call(tmp_path / "fast.wav")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pyfax.errors import LineError
 from pyfax.lines.base import Backend, Call, CallProgress
@@ -102,24 +103,55 @@ class Recording:
     heard: Samples
 
 
+_MAX_RECORDING_S = 4 * 3600
+_RATES_HZ = (4000, 192000)
+
+
 def read_call(path: str | PathLike[str]) -> Recording:
     """Read a call recording (stereo: sent, heard; or mono: heard only).
 
+    A recording made elsewhere may be 8- or 16-bit PCM at any rate from 4 to 192 kHz
+    (a line recorder's 44.1 or 48 kHz): it is resampled to 8 kHz.
+
     Raises:
-        LineError: the file is not a 16-bit 8 kHz WAV of one or two channels.
+        LineError: the file is not a PCM WAV of one or two channels.
     """
     try:
         with wave.open(str(path), "rb") as wav:
             channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            if width != 2 or rate != SAMPLE_RATE_HZ or channels not in (1, 2):
-                raise LineError(f"{path}: need 16-bit 8000 Hz mono or stereo WAV, got "
-                                f"{8 * width}-bit {rate} Hz with {channels} channel(s)")
+            if width not in (1, 2) or channels not in (1, 2) \
+                    or not _RATES_HZ[0] <= rate <= _RATES_HZ[1]:
+                raise LineError(f"{path}: need an 8- or 16-bit PCM WAV of one or two channels "
+                                f"at 4 to 192 kHz, got {8 * width}-bit {rate} Hz with "
+                                f"{channels} channel(s)")
             n_frames = wav.getnframes()
-            if n_frames > 4 * 3600 * SAMPLE_RATE_HZ:
+            if n_frames > _MAX_RECORDING_S * rate:
                 raise LineError(f"{path}: recording longer than 4 hours")
-            data = np.frombuffer(wav.readframes(n_frames), dtype="<i2").astype(np.int16)
-    except (wave.Error, EOFError, OSError) as exc:
+            raw = wav.readframes(n_frames)
+    except EOFError:
+        raise LineError(f"{path}: cannot read WAV: the file ends inside its header") from None
+    except (wave.Error, OSError) as exc:
         raise LineError(f"{path}: cannot read WAV: {exc}") from exc
+    if width == 1:  # unsigned 8-bit
+        data = ((np.frombuffer(raw, dtype=np.uint8).astype(np.int16) - 128) << 8)
+    else:
+        data = np.frombuffer(raw, dtype="<i2").astype(np.int16)
+    data = data[:len(data) // channels * channels].reshape(-1, channels)
+    if rate != SAMPLE_RATE_HZ:
+        data = _resampled(data, rate)
     if channels == 1:
-        return Recording(np.zeros(0, dtype=np.int16), data)
-    return Recording(data[0::2].copy(), data[1::2].copy())
+        return Recording(np.zeros(0, dtype=np.int16), data[:, 0].copy())
+    return Recording(data[:, 0].copy(), data[:, 1].copy())
+
+
+def _resampled(data: NDArray[np.int16], rate_hz: int) -> NDArray[np.int16]:
+    """(frames, channels) at ``rate_hz`` to 8 kHz (polyphase, anti-aliased)."""
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(SAMPLE_RATE_HZ, rate_hz)
+    out = np.asarray(resample_poly(data.astype(np.float64), SAMPLE_RATE_HZ // g, rate_hz // g,
+                                   axis=0), dtype=np.float64)
+    resampled: NDArray[np.int16] = np.clip(np.rint(out), -32768, 32767).astype(np.int16)
+    return resampled
