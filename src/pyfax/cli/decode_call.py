@@ -2,8 +2,9 @@
 
 The recording is a WAV as :class:`pyfax.lines.WavRecorder` writes it
 (stereo: channel 0 what the recording side sent, channel 1 what it heard)
-or mono, 8- or 16-bit PCM at any rate (resampled to 8 kHz). The chosen direction is fed to a fresh pyfax receiver; the T.30
-trace and the result are printed, and the pages written to ``--out``.
+or mono, 8- or 16-bit PCM at any rate (resampled to 8 kHz). The chosen
+direction is fed to a fresh pyfax receiver; the T.30 trace and the result
+are printed, and the pages written to ``--out``.
 
 Exit codes: 0 the replayed call completed; 1 it did not; 2 unreadable file.
 """
