@@ -55,6 +55,7 @@ def _lib() -> ctypes.CDLL:
             getattr(lib, f"{m}_tx_free").argtypes = [c_void_p]
             if m == "v17":
                 lib.v17_tx_restart.argtypes = [c_void_p, c_int, c_int, c_int]
+                lib.v17_rx_restart.argtypes = [c_void_p, c_int, c_int]
             getattr(lib, f"{m}_rx_init").restype = c_void_p
             getattr(lib, f"{m}_rx_init").argtypes = [c_void_p, c_int, PUT_BIT, c_void_p]
             getattr(lib, f"{m}_rx").argtypes = [c_void_p, POINTER(c_int16), c_int]
@@ -238,6 +239,15 @@ class SpandspRx:
     @property
     def trained(self) -> bool:
         return SIG_STATUS_TRAINING_SUCCEEDED in self.events
+
+    def restart_short(self, bit_rate: int) -> None:
+        """Expect a V.17 short train next (``v17_rx_restart(s, rate, 1)``), as spandsp's
+        fax terminal does for every page after the first training; the events so far
+        are forgotten."""
+        if self.modem != "v17":
+            raise ValueError(f"spandsp has no short train for {self.modem}")
+        self._lib.v17_rx_restart(self._s, bit_rate, 1)
+        self.events.clear()
 
     def __del__(self) -> None:
         if getattr(self, "_s", None):

@@ -79,6 +79,14 @@ class LinearModemSpec:
             0 for V.29 and V.27ter; V.17 uses spandsp's timing (-13/20),
             because spandsp's V.17 receiver keeps the symbol timing of a
             long train for the short train that follows it.
+        tx_onset_silent_samples: the first samples of every burst are sent as
+            silence. They carry only the pulse pre-cursors of the first
+            symbols (a few percent of the signal), a ramp so gradual that a
+            power-threshold carrier detector fires a level-dependent number of
+            samples in. spandsp's V.17 receiver restarts its symbol timing from
+            that instant for a short train, and slips a symbol at some levels
+            (-6 and -12.5 to -13.5 dBm0 with the full ramp); a clean onset makes
+            the instant the same at every level.
     """
 
     name: str
@@ -93,6 +101,7 @@ class LinearModemSpec:
     eq_taps: int = 24
     cutoff_dbm0: float = -43.0
     tx_timing_symbols: Fraction = Fraction(0)
+    tx_onset_silent_samples: int = 0
 
     @property
     def samples_per_symbol(self) -> Fraction:

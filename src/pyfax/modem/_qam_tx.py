@@ -176,6 +176,9 @@ class LinearTransmitter:
         self._ensure_symbols(int(k[-1]) + 1)
         x = self._shape(k, u - k * self._r)
         out = (x * self._carrier[n % len(self._carrier)]).real * self._gain
+        onset = self.spec.tx_onset_silent_samples - self._n
+        if onset > 0:
+            out[:onset] = 0.0
         self._n = stop
         self._trim(int(k[-1]) - self._span)
         self._out, self._out_pos = np.concatenate([rest, to_int16(out)]), 0

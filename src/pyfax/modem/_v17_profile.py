@@ -67,6 +67,12 @@ at 4.45 symbols; that is the shared transmitter's grid moved by -0.65 symbol.
 spandsp's receiver keeps the symbol timing of a long train for a short train
 and rejects short trains with any other timing."""
 
+TX_ONSET_SILENT_SAMPLES = 13
+"""A burst's first 13 samples (the pre-cursors of segment 1's first symbols, under
+10 % of the signal) are silence, for a clean onset (see ``LinearModemSpec``):
+spandsp's receiver then takes our short trains at every level from -5 to -26 dBm0,
+where spandsp's own transmitter reaches -6 to -27."""
+
 VITERBI_DEPTH = 16
 """Minimum decision delay; V.17's 32-symbol tail of ones flushes it."""
 
@@ -159,7 +165,8 @@ def v17_profile(bit_rate: int, *, short: bool = False) -> ModemProfile:
     spec = LinearModemSpec(
         name="V.17", bit_rate_bps=bit_rate, carrier_hz=CARRIER_HZ, baud=BAUD_RATE,
         bits_per_symbol=BITS_PER_SYMBOL[bit_rate], rolloff=0.25, tx_span_symbols=9,
-        rx_span_symbols=8, mean_symbol_power=40.0, tx_timing_symbols=TX_TIMING_SYMBOLS)
+        rx_span_symbols=8, mean_symbol_power=40.0, tx_timing_symbols=TX_TIMING_SYMBOLS,
+        tx_onset_silent_samples=TX_ONSET_SILENT_SAMPLES)
     plan = TrainingPlan(silence_symbols=0, periodic=training.symbols[:training.seg1_len],
                         known=training.symbols[training.seg1_len:],
                         ones_symbols=SEG4_SYMBOLS, tail_symbols=SHUTDOWN_ONES_SYMBOLS,
