@@ -8,6 +8,7 @@ loss 0-15 dB, white noise at -64 to -52 dBm0 and G.711 (mu-law, A-law or none).
 (when it receives) and the pages arrive pixel-exact (with ECM, or whenever
 pyfax sends; a non-ECM page through noise may lose a line, as T.4 allows).
 
+``--pyfax-pair`` runs pyfax against pyfax over the same lines instead.
 It prints every failure with the seed that replays it, and a summary by
 class. This is how the V.17 short-train onset problem was found (see
 ``LinearModemSpec.tx_onset_silent_samples``); run it after touching a modem
@@ -22,6 +23,7 @@ import argparse
 import collections
 import time
 from collections.abc import Callable
+from typing import Any
 
 import _tests_path
 import numpy as np
@@ -56,12 +58,42 @@ def _line(rng: np.random.Generator, drift: bool) -> tuple[Line, str]:
     return line, desc
 
 
+def _call(calls: Any, direction: str, pages: list[np.ndarray], ecm: bool, modem: str,
+          line: Line) -> str | None:
+    """Run one call; None when it passed, else what went wrong."""
+    if direction == "pyfax->pyfax":
+        from t30_audio import run_call
+
+        from pyfax.t30 import Terminal
+
+        tx = Terminal("send", pages, ecm=ecm, modems=(modem,))
+        rx = Terminal("receive", ecm=ecm, modems=(modem,))
+        run_call(tx, rx, channel=line, limit_s=300)
+        ok = (tx.result is not None and tx.result.ok and rx.result is not None
+              and rx.result.ok and (pages_equal(rx.received_pages, pages) or not ecm))
+        return None if ok else f"sender {tx.result}, receiver {rx.result}"
+    if direction == "pyfax->spandsp":
+        ours, theirs, got = calls.send_to_spandsp(pages, ecm=ecm, modem=modem, channel=line)
+        exact_needed = True
+    else:
+        ours, theirs = calls.receive_from_spandsp(pages, ecm=ecm, modem=modem, channel=line)
+        got, exact_needed = ours.received_pages, ecm
+    ok = (ours.result is not None and ours.result.ok and theirs.completion == 0
+          and (pages_equal(got, pages) or not exact_needed))
+    code = ours.result.code.name if ours.result else "no result"
+    return None if ok else f"pyfax {code}, spandsp {theirs.completion} {theirs.completion_text}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=300.0, help="how long to run")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--drift", action="store_true", help="add frequency and clock offsets")
+    parser.add_argument("--pyfax-pair", action="store_true",
+                        help="pyfax against pyfax instead (the same lines)")
     args = parser.parse_args()
+    directions = (["pyfax->pyfax"] if args.pyfax_pair
+                  else ["pyfax->spandsp", "spandsp->pyfax"])
     with _tests_path.peers_or_exit():
         import test_t30_spandsp as calls  # the T.30 interop tests' call helpers
 
@@ -70,7 +102,7 @@ def main() -> None:
         fails: collections.Counter[str] = collections.Counter()
         end = time.monotonic() + args.seconds
         while time.monotonic() < end:
-            direction = str(rng.choice(["pyfax->spandsp", "spandsp->pyfax"]))
+            direction = str(rng.choice(directions))
             modem = str(rng.choice(["v17", "v29", "v27ter"]))
             ecm = bool(rng.integers(0, 2))
             seed = int(rng.integers(0, 1 << 30))
@@ -79,21 +111,10 @@ def main() -> None:
                                  seed=seed % 1000)
             key = f"{direction} {modem} {'ECM' if ecm else 'non-ECM'}"
             runs[key] += 1
-            if direction == "pyfax->spandsp":
-                ours, theirs, got = calls.send_to_spandsp(pages, ecm=ecm, modem=modem,
-                                                          channel=line)
-                exact_needed = True
-            else:
-                ours, theirs = calls.receive_from_spandsp(pages, ecm=ecm, modem=modem,
-                                                          channel=line)
-                got, exact_needed = ours.received_pages, ecm
-            ok = (ours.result is not None and ours.result.ok and theirs.completion == 0
-                  and (pages_equal(got, pages) or not exact_needed))
-            if not ok:
+            failure = _call(calls, direction, pages, ecm, modem, line)
+            if failure is not None:
                 fails[key] += 1
-                code = ours.result.code.name if ours.result else "no result"
-                print(f"FAIL {key}, {desc}, seed {seed}: pyfax {code}, spandsp "
-                      f"{theirs.completion} {theirs.completion_text}", flush=True)
+                print(f"FAIL {key}, {desc}, seed {seed}: {failure}", flush=True)
     total, failed = sum(runs.values()), sum(fails.values())
     print(f"\n{total} calls, {failed} failed ({100 * failed / max(total, 1):.2f} %)")
     for key in sorted(runs):
