@@ -27,9 +27,10 @@ from typing import Any
 
 import _tests_path
 import numpy as np
-from t30_audio import pages_equal, sample_pages
+from t30_audio import pages_equal, run_call, sample_pages
 
 from pyfax.modem import channel as ch
+from pyfax.t30 import Terminal
 
 Stage = Callable[[np.ndarray], np.ndarray]
 Line = Callable[[np.ndarray, int], np.ndarray]
@@ -62,10 +63,6 @@ def _call(calls: Any, direction: str, pages: list[np.ndarray], ecm: bool, modem:
           line: Line) -> str | None:
     """Run one call; None when it passed, else what went wrong."""
     if direction == "pyfax->pyfax":
-        from t30_audio import run_call
-
-        from pyfax.t30 import Terminal
-
         tx = Terminal("send", pages, ecm=ecm, modems=(modem,))
         rx = Terminal("receive", ecm=ecm, modems=(modem,))
         run_call(tx, rx, channel=line, limit_s=300)

@@ -16,8 +16,15 @@ from typing import Any, Protocol
 import numpy as np
 
 from pyfax.delivery._pages import StoredPage
-from pyfax.lines.base import BLOCK_N_SAMPLES, Backend, Call, CallProgress
-from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
+from pyfax.lines.base import (
+    BLOCK_N_SAMPLES,
+    Backend,
+    Call,
+    CallProgress,
+    Speaker,
+    exchange_block,
+)
+from pyfax.modem.base import SAMPLE_RATE_HZ
 
 __all__ = ["CallOutcome", "CallWatch", "run_call"]
 
@@ -57,16 +64,12 @@ class CallWatch:
     call: Any = None
 
 
-class _Terminal(Protocol):
+class _Terminal(Speaker, Protocol):
     @property
     def done(self) -> bool: ...
 
     @property
     def result(self) -> Any: ...
-
-    def step(self, block: Samples) -> Samples: ...
-
-    def line_dropped(self) -> None: ...
 
 
 _PROGRESS_OUTCOMES = {
@@ -122,11 +125,8 @@ def run_call(backend: Backend, e164: str, new_terminal: Callable[[], _Terminal],
     next_tick = SAMPLE_RATE_HZ
     try:
         while not terminal.done:
-            tx = terminal.step(rx)
-            rx = call.exchange(tx)
-            n_samples += len(tx)
-            if call.remote_hung_up:  # a digital line says so (an analogue one goes silent)
-                terminal.line_dropped()
+            rx = exchange_block(terminal, call, rx)
+            n_samples += len(rx)
             if on_block is not None and n_samples >= next_tick:
                 next_tick += SAMPLE_RATE_HZ
                 on_block(terminal, call, n_samples / SAMPLE_RATE_HZ)

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from pyfax.modem.base import Samples
 
-__all__ = ["BLOCK_N_SAMPLES", "Backend", "Call", "CallProgress"]
+__all__ = ["BLOCK_N_SAMPLES", "Backend", "Call", "CallProgress", "Speaker", "exchange_block"]
 
 BLOCK_N_SAMPLES = 160
 """The block the drivers exchange with a call: 20 ms, the usual RTP packet."""
@@ -56,3 +56,23 @@ class Backend(Protocol):
 
     def dial(self, number: str) -> Call:
         """Call ``number`` (E.164, e.g. ``"+3222345678"``) and return the call."""
+
+
+class Speaker(Protocol):
+    """What talks on a call: a T.30 terminal (:class:`pyfax.t30.Terminal`)."""
+
+    def step(self, block: Samples) -> Samples:
+        """Hear ``block``; return as many samples to send."""
+
+    def line_dropped(self) -> None:
+        """The far end has hung up."""
+
+
+def exchange_block(speaker: Speaker, call: Call, heard: Samples) -> Samples:
+    """One block of a call: ``speaker`` hears ``heard`` and answers, the call carries the
+    answer and returns the next block heard (as long). A far end that has hung up is
+    reported to the speaker, which then ends the call."""
+    heard = call.exchange(speaker.step(heard))
+    if call.remote_hung_up:
+        speaker.line_dropped()
+    return heard

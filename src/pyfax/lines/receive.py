@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from pyfax.lines.base import BLOCK_N_SAMPLES, Call
+from pyfax.lines.base import BLOCK_N_SAMPLES, Call, exchange_block
 from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
 
 __all__ = ["Received", "answer", "replay"]
@@ -45,11 +45,8 @@ def answer(call: Call, *, ident: str = "", ecm: bool = True,
     heard = np.zeros(BLOCK_N_SAMPLES, dtype=np.int16)
     n = 0
     while not terminal.done and n < max_line_time_s * SAMPLE_RATE_HZ:
-        said = terminal.step(heard)
-        heard = call.exchange(said)
-        n += len(said)
-        if call.remote_hung_up:
-            terminal.line_dropped()
+        heard = exchange_block(terminal, call, heard)
+        n += len(heard)
     call.hang_up()
     return Received(terminal.result, list(terminal.received_pages), n / SAMPLE_RATE_HZ)
 

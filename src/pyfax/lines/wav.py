@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from pyfax.errors import LineError
 from pyfax.lines.base import Backend, Call, CallProgress
 from pyfax.modem.base import SAMPLE_RATE_HZ, Samples
+from pyfax.modem.channel import to_int16
 
 __all__ = ["RecordedCall", "Recording", "WavRecorder", "read_call"]
 
@@ -151,7 +152,5 @@ def _resampled(data: NDArray[np.int16], rate_hz: int) -> NDArray[np.int16]:
     from scipy.signal import resample_poly
 
     g = gcd(SAMPLE_RATE_HZ, rate_hz)
-    out = np.asarray(resample_poly(data.astype(np.float64), SAMPLE_RATE_HZ // g, rate_hz // g,
-                                   axis=0), dtype=np.float64)
-    resampled: NDArray[np.int16] = np.clip(np.rint(out), -32768, 32767).astype(np.int16)
-    return resampled
+    return to_int16(resample_poly(data.astype(np.float64), SAMPLE_RATE_HZ // g, rate_hz // g,
+                                  axis=0))

@@ -59,6 +59,7 @@ __all__ = [
     "g711_ulaw_roundtrip",
     "gain_db",
     "set_level_dbm0",
+    "to_int16",
     "ulaw_decode",
     "ulaw_encode",
 ]

@@ -88,7 +88,6 @@ class Core:
         self._cmd: Command | None = None
         self._after_tx: Timer | None = None
         self._pending_result: tuple[ResultCode, str] | None = None
-        self._dropped_in: Phase | None = None
         self._result: CallResult | None = None
         self.progress = Progress()
         self._init_role()
@@ -115,8 +114,10 @@ class Core:
         elif isinstance(event, Cancel):
             self._disconnect(ResultCode.CANCELLED, "cancelled locally")
         elif isinstance(event, LineDropped):
-            self._dropped_in = event.phase or self.phase
-            self._dispatch(Input.LINE_DROPPED)
+            if (self.state, Input.LINE_DROPPED) in TRANSITIONS:
+                self._dispatch(Input.LINE_DROPPED)
+            else:
+                self._line_dropped(event.phase or self.phase)
         elif isinstance(event, LineHeard):
             self.progress.heard.add(event.what)
             self._log(f"line: {event.what.value} heard")
@@ -231,8 +232,6 @@ class Core:
             getattr(self, handler)()
         elif key in IGNORED:
             self._log(f"ignored {_key_name(key)} in {self.state.name}")
-        elif key is Input.LINE_DROPPED:
-            self._line_dropped()
         else:
             self._disconnect(ResultCode.PROTOCOL_ERROR,
                              f"unexpected {_key_name(key)} in state {self.state.name}")
@@ -318,14 +317,13 @@ class Core:
         self._after_tx = None
         self._set_state(State.DCN_SENT)
 
-    def _line_dropped(self) -> None:
-        """The far end hung up where no table row says otherwise: the call ends now, with
-        the result our own DCN was carrying if it was on its way."""
+    def _line_dropped(self, phase: Phase) -> None:
+        """The far end hung up (in ``phase``) where no table row says otherwise: the call
+        ends now, with the result our own DCN was carrying if it was on its way."""
         if self.state is State.DCN_SENT:
             code, text = self._pending_result or (ResultCode.PROTOCOL_ERROR, "")
             self._finish(code, text)
             return
-        phase = self._dropped_in or self.phase
         self._finish(ResultCode.LINE_DROPPED,
                      f"the remote hung up in phase {phase.name} ({phase.value}) with "
                      f"{self.progress.pages} page(s) confirmed")

@@ -200,8 +200,7 @@ class Terminal:
         self._n_samples = 0
         self._started = False
         self._finished = False
-        self._dropped_at_n: int | None = None
-        self._dropped_in: Phase | None = None
+        self._dropped: tuple[int, Phase] | None = None  # (samples then, phase then)
         self._tx_page = 0  # the page whose data bursts the transmit counters follow
         self._tx_page_base = 0  # data octets sent before that page's first burst
 
@@ -287,9 +286,8 @@ class Terminal:
         DCN after a confirmed last page goes out; then the call ends: ``LINE_DROPPED``,
         or the result already decided.
         """
-        if self._dropped_at_n is None and not self._finished:
-            self._dropped_at_n = self._n_samples
-            self._dropped_in = self.phase
+        if self._dropped is None and not self._finished:
+            self._dropped = (self._n_samples, self.phase)
             self.session.note("the backend says the far end hung up", self.now_s)
 
     def step(self, inp: NDArray[np.int16]) -> NDArray[np.int16]:
@@ -322,9 +320,9 @@ class Terminal:
             self._handle(TxDone())
         if not self._finished:
             self._apply(self.session.handle_timer(self.now_s))
-        if (self._dropped_at_n is not None and not self._finished
-                and self._n_samples - self._dropped_at_n >= _LINE_DROP_GRACE_N):
-            self._apply(self.session.handle(LineDropped(self._dropped_in), self.now_s))
+        if (self._dropped is not None and not self._finished
+                and self._n_samples - self._dropped[0] >= _LINE_DROP_GRACE_N):
+            self._apply(self.session.handle(LineDropped(self._dropped[1]), self.now_s))
         return out
 
     def _handle(self, event: Event) -> None:
